@@ -1,0 +1,137 @@
+#include "protocol/json_rpc.h"
+
+namespace mcpgw::protocol {
+namespace {
+
+Status Invalid(std::string why) { return {StatusCode::kInvalidMessage, std::move(why)}; }
+
+bool IsValidId(const Json& id) { return id.is_string() || id.is_number_integer(); }
+
+Result<Message> ParseCall(Json& object) {
+  Message message;
+  const Json& method = object["method"];
+  if (!method.is_string()) return Invalid("\"method\" must be a string");
+  message.method = method.get<std::string>();
+  if (auto params = object.find("params"); params != object.end()) {
+    if (!params->is_object() && !params->is_array()) return Invalid("\"params\" must be an object");
+    message.params = std::move(*params);
+  }
+  auto id = object.find("id");
+  if (id == object.end()) {
+    message.kind = Message::Kind::kNotification;
+    return message;
+  }
+  if (!IsValidId(*id)) return Invalid("\"id\" must be a string or an integer");
+  message.kind = Message::Kind::kRequest;
+  message.id = std::move(*id);
+  return message;
+}
+
+Result<Message> ParseResponse(Json& object) {
+  Message message;
+  message.kind = Message::Kind::kResponse;
+  auto id = object.find("id");
+  if (id == object.end() || !(IsValidId(*id) || id->is_null())) {
+    return Invalid("a response needs an \"id\"");
+  }
+  message.id = std::move(*id);
+  auto result = object.find("result");
+  auto error = object.find("error");
+  if ((result == object.end()) == (error == object.end())) {
+    return Invalid("a response has exactly one of \"result\" and \"error\"");
+  }
+  if (result != object.end()) {
+    message.result = std::move(*result);
+    return message;
+  }
+  const Json& code = (*error)["code"];
+  const Json& text = (*error)["message"];
+  if (!code.is_number_integer() || !text.is_string()) {
+    return Invalid("\"error\" needs an integer \"code\" and a string \"message\"");
+  }
+  RpcError rpc_error{code.get<int>(), text.get<std::string>(), nullptr};
+  if (auto data = error->find("data"); data != error->end()) rpc_error.data = std::move(*data);
+  message.error = std::move(rpc_error);
+  return message;
+}
+
+}  // namespace
+
+Message MakeRequest(Json id, std::string method, Json params) {
+  Message message;
+  message.kind = Message::Kind::kRequest;
+  message.id = std::move(id);
+  message.method = std::move(method);
+  message.params = std::move(params);
+  return message;
+}
+
+Message MakeNotification(std::string method, Json params) {
+  Message message;
+  message.kind = Message::Kind::kNotification;
+  message.method = std::move(method);
+  message.params = std::move(params);
+  return message;
+}
+
+Message MakeResult(Json id, Json result) {
+  Message message;
+  message.kind = Message::Kind::kResponse;
+  message.id = std::move(id);
+  message.result = std::move(result);
+  return message;
+}
+
+Message MakeError(Json id, RpcError error) {
+  Message message;
+  message.kind = Message::Kind::kResponse;
+  message.id = std::move(id);
+  message.error = std::move(error);
+  return message;
+}
+
+Result<Message> ParseMessage(std::string_view text) {
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return Status(StatusCode::kParse, "Parse error: not valid JSON");
+  if (!parsed.is_object()) return Invalid("a JSON-RPC message must be a JSON object");
+  auto version = parsed.find("jsonrpc");
+  if (version == parsed.end() || *version != "2.0") return Invalid("\"jsonrpc\" must be \"2.0\"");
+  if (parsed.contains("method")) return ParseCall(parsed);
+  return ParseResponse(parsed);
+}
+
+std::string Serialize(const Message& message) {
+  Json out = Json::object();
+  out["jsonrpc"] = "2.0";
+  switch (message.kind) {
+    case Message::Kind::kRequest:
+      out["id"] = message.id;
+      [[fallthrough]];
+    case Message::Kind::kNotification:
+      out["method"] = message.method;
+      if (!message.params.is_null()) out["params"] = message.params;
+      break;
+    case Message::Kind::kResponse:
+      out["id"] = message.id;
+      if (message.error) {
+        Json error = {{"code", message.error->code}, {"message", message.error->message}};
+        if (!message.error->data.is_null()) error["data"] = message.error->data;
+        out["error"] = std::move(error);
+      } else {
+        out["result"] = message.result;
+      }
+      break;
+  }
+  // Compact, so the message never holds a raw newline; invalid UTF-8 is replaced, not thrown.
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Message ReplyToUnreadableFrame(const Status& status) {
+  int code = status.code() == StatusCode::kParse ? error_code::kParseError
+                                                  : error_code::kInvalidRequest;
+  std::string text = status.code() == StatusCode::kParse ? "Parse error"
+                                                         : "Invalid Request: " + status.message();
+  return MakeError(nullptr, RpcError{code, std::move(text), nullptr});
+}
+
+}  // namespace mcpgw::protocol

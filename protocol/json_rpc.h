@@ -1,0 +1,66 @@
+#pragma once
+
+#include "protocol/status.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mcpgw::protocol {
+
+// JSON-RPC 2.0 error codes, and the MCP gateway's own codes (DESIGN.md "Errors").
+namespace error_code {
+inline constexpr int kParseError = -32700;
+inline constexpr int kInvalidRequest = -32600;
+inline constexpr int kMethodNotFound = -32601;
+inline constexpr int kInvalidParams = -32602;
+inline constexpr int kInternalError = -32603;
+inline constexpr int kUpstreamUnavailable = -32001;
+inline constexpr int kUpstreamTimeout = -32002;
+inline constexpr int kPermissionDenied = -32003;
+inline constexpr int kRateLimited = -32004;
+}  // namespace error_code
+
+// The only error type that crosses the wire.
+struct RpcError {
+  int code = error_code::kInternalError;
+  std::string message;
+  Json data;  // null when absent
+};
+
+// One JSON-RPC 2.0 message. Which fields are meaningful depends on kind:
+//   kRequest: id, method, params      kNotification: method, params
+//   kResponse: id and either result or error
+struct Message {
+  enum class Kind { kRequest, kNotification, kResponse };
+
+  Kind kind = Kind::kNotification;
+  Json id;             // string or integer; null for notifications
+  std::string method;
+  Json params;         // null when absent
+  Json result;         // success response
+  std::optional<RpcError> error;  // error response
+
+  bool is_request() const { return kind == Kind::kRequest; }
+  bool is_notification() const { return kind == Kind::kNotification; }
+  bool is_response() const { return kind == Kind::kResponse; }
+};
+
+Message MakeRequest(Json id, std::string method, Json params = nullptr);
+Message MakeNotification(std::string method, Json params = nullptr);
+Message MakeResult(Json id, Json result);
+Message MakeError(Json id, RpcError error);
+
+// Parses one message. Never throws. Fails with kParse for text that is not JSON and with
+// kInvalidMessage for JSON that is not a JSON-RPC 2.0 message (batches included: the revisions
+// this gateway negotiates have no batching).
+Result<Message> ParseMessage(std::string_view text);
+
+// The message as compact one-line JSON (no embedded newlines), without a trailing newline.
+std::string Serialize(const Message& message);
+
+// The error reply a peer gets for a frame that could not be read (kParse, kInvalidMessage,
+// kTooLarge): id null, as JSON-RPC 2.0 requires when the id cannot be known.
+Message ReplyToUnreadableFrame(const Status& status);
+
+}  // namespace mcpgw::protocol

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "protocol/line_framer.h"
+#include "protocol/transport.h"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+
+namespace mcpgw::protocol {
+
+// Newline-delimited JSON-RPC over a pair of file descriptors: the gateway's own stdin/stdout, or
+// the pipes of a child process. Closes the descriptors on destruction when it owns them.
+class LineTransport : public Transport {
+ public:
+  enum class Ownership { kBorrowed, kOwned };
+
+  LineTransport(int read_fd, int write_fd, std::size_t max_message_bytes, Ownership ownership);
+  ~LineTransport() override;
+  LineTransport(const LineTransport&) = delete;
+  LineTransport& operator=(const LineTransport&) = delete;
+
+  Result<Message> Receive() override;
+  Status Send(const Message& message) override;
+  void Close() override;
+
+  // Writes a line that is already serialized (no trailing newline). Same contract as Send.
+  Status SendLine(std::string_view line);
+
+ private:
+  bool ReadMore();  // false at end of stream or after Close()
+
+  const int read_fd_;
+  const int write_fd_;
+  const Ownership ownership_;
+  int wake_pipe_[2] = {-1, -1};  // written by Close() to unblock poll() in Receive()
+  std::atomic<bool> closed_{false};
+  std::deque<Result<Message>> ready_;  // reader thread only
+  LineFramer framer_;                  // reader thread only
+  std::mutex write_mutex_;
+};
+
+}  // namespace mcpgw::protocol

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "protocol/status.h"
+#include "upstream/upstream.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace mcpgw::proxy {
+
+using protocol::Json;
+using protocol::Result;
+
+struct NamingRules {
+  std::string separator = "__";
+  std::size_t max_name_length = 64;
+  std::map<std::string, std::string> aliases;  // alias -> server name
+};
+
+// Where an exposed name leads: the upstream and the item's own name (or URI) there.
+struct Route {
+  std::string server;
+  std::string name;
+};
+
+// Which merged lists an update changed, so that only those list_changed notifications go out.
+struct CatalogChanges {
+  bool tools = false;
+  bool prompts = false;
+  bool resources = false;  // resources or resource templates
+  bool any() const { return tools || prompts || resources; }
+};
+
+// The merged view of every upstream's offer, and the one owner of naming: tools and prompts are
+// exposed as <server><separator><name>, shortened deterministically past max_name_length, never
+// two with one name; resource URIs are kept as given and routed by URI. Thread-safe: readers get
+// an immutable snapshot, updates swap it.
+class Catalog {
+ public:
+  explicit Catalog(NamingRules rules);
+  ~Catalog();
+
+  // Replaces one server's items with those in offer, or removes them when offer is null.
+  CatalogChanges Update(const std::string& server, std::shared_ptr<const upstream::Offer> offer);
+
+  // The merged lists (arrays of the upstreams' item objects with exposed names), in a
+  // deterministic order: servers by name, items in the order their upstream gave them.
+  Json Tools() const;
+  Json Prompts() const;
+  Json Resources() const;
+  Json ResourceTemplates() const;
+
+  // Maps an exposed name back. Accepts the server name or any alias as prefix, and shortened
+  // names. Fails with kInvalidArgument "Unknown tool: NAME" (or "Unknown prompt: NAME").
+  Result<Route> ResolveTool(std::string_view exposed) const;
+  Result<Route> ResolvePrompt(std::string_view exposed) const;
+  // Routes a resource URI: an exact listed URI first, then the servers' URI templates.
+  // Fails with kInvalidArgument "Unknown resource: URI".
+  Result<Route> ResolveResource(std::string_view uri) const;
+
+ private:
+  struct Snapshot;
+  NamingRules rules_;
+  mutable std::mutex mutex_;  // guards the pointer swap only
+  std::map<std::string, std::shared_ptr<const upstream::Offer>> offers_;  // guarded by mutex_
+  std::shared_ptr<const Snapshot> snapshot_;                              // guarded by mutex_
+};
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "protocol/json_rpc.h"
+#include "upstream/server_config.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace mcpgw::upstream {
+
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
+using protocol::Status;
+
+enum class State { kConnecting, kReady, kRestarting, kStopped };
+std::string_view StateName(State state);
+
+// What an upstream offers, under its own names: the last complete snapshot of each list (every
+// nextCursor page followed) and what it said in its initialize result.
+struct Offer {
+  Json tools = Json::array();
+  Json prompts = Json::array();
+  Json resources = Json::array();
+  Json resource_templates = Json::array();
+  Json capabilities = Json::object();
+  Json server_info = Json::object();
+  std::string protocol_version;
+};
+
+// Receives what an upstream reports. Called on the upstream's own threads; implementations must
+// return quickly and must not call back into Upstream::Stop.
+class UpstreamObserver {
+ public:
+  virtual ~UpstreamObserver() = default;
+  // The upstream's Offer changed: after each (re)initialize and after a list_changed refresh.
+  virtual void OnOfferChanged(const std::string& server) = 0;
+  virtual void OnStateChanged(const std::string& server, State state) = 0;
+  // Any other notification from the upstream (notifications/message, resources/updated, ...).
+  // Progress for a call goes to that call's on_progress instead; list_changed is handled inside.
+  virtual void OnNotification(const std::string& server, const Message& notification) = 0;
+};
+
+using CallId = std::int64_t;
+using ReplyHandler = std::function<void(Result<Json>)>;
+using ProgressHandler = std::function<void(Json progress_params)>;
+
+// One configured MCP server over child-process stdio. Owns the child, a reader thread that
+// matches replies to waiting calls by id, a stderr drain, a timer for call deadlines, and a
+// lifecycle thread that (re)starts the child with exponential backoff, initializes it and
+// refreshes its lists.
+class Upstream {
+ public:
+  Upstream(ServerConfig config, UpstreamObserver* observer);
+  ~Upstream();  // Stop()
+  Upstream(const Upstream&) = delete;
+  Upstream& operator=(const Upstream&) = delete;
+
+  const std::string& name() const { return config_.name; }
+  const ServerConfig& config() const { return config_; }
+
+  // Starts the lifecycle thread and returns at once. Never blocks on the child.
+  void Start();
+
+  // Blocks until the first start attempt has ended (ready, or failed and now restarting) or the
+  // deadline passes. Returns the state at that moment. Any thread.
+  State WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const;
+
+  // Stops for good: fails every waiting call with kUnavailable, closes the child's stdin, sends
+  // SIGTERM, then SIGKILL after the grace period. Idempotent; blocks until the threads end.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+  State state() const;
+
+  // The current snapshot; never null. Cheap: a shared pointer copy.
+  std::shared_ptr<const Offer> offer() const;
+
+  // Sends a request with a fresh upstream id. on_reply is called exactly once, on an upstream
+  // thread or (for an immediate failure) on the calling thread:
+  //   - the result object, on success;
+  //   - kRemote with the upstream's error object in detail(), when the upstream answered an error;
+  //   - kUnavailable when not ready, or when the child exits before answering;
+  //   - kTimeout after config().timeout (the upstream gets notifications/cancelled);
+  //   - kCancelled after Cancel().
+  // With on_progress set, params._meta.progressToken is replaced by a token of the upstream's own
+  // and each notifications/progress for it is passed on (with that token) until the reply.
+  // Any thread.
+  CallId Call(std::string method, Json params, ReplyHandler on_reply,
+              ProgressHandler on_progress = nullptr);
+
+  // Cancels a call still waiting: the upstream gets notifications/cancelled with its own id and
+  // the reason, and the call's on_reply gets kCancelled. No effect on a finished call.
+  void Cancel(CallId id, std::string reason);
+
+  // Sends a notification when ready; kUnavailable otherwise.
+  Status Notify(std::string method, Json params);
+
+ private:
+  class Impl;
+  ServerConfig config_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mcpgw::upstream
