@@ -53,8 +53,8 @@ bool LineTransport::ReadMore() {
 
 Result<Message> LineTransport::Receive() {
   while (ready_.empty()) {
-    if (!ReadMore()) {
-      closed_ = true;
+    if (input_ended_ || !ReadMore()) {
+      input_ended_ = true;
       return Status(StatusCode::kClosed, "end of stream");
     }
   }

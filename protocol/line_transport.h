@@ -35,6 +35,7 @@ class LineTransport : public Transport {
   const Ownership ownership_;
   int wake_pipe_[2] = {-1, -1};  // written by Close() to unblock poll() in Receive()
   std::atomic<bool> closed_{false};
+  bool input_ended_ = false;           // reader thread only; sending may still go on
   std::deque<Result<Message>> ready_;  // reader thread only
   LineFramer framer_;                  // reader thread only
   std::mutex write_mutex_;

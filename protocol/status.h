@@ -15,7 +15,7 @@ using Json = nlohmann::json;
 enum class StatusCode {
   kOk,
   kInvalidArgument,  // the caller's input is wrong (bad params, unknown name)
-  kNotFound,         // a named thing does not exist
+  kNotFound,         // the receiver has no such method
   kParse,            // bytes that are not JSON
   kInvalidMessage,   // JSON that is not a JSON-RPC message
   kTooLarge,         // a frame over the size limit

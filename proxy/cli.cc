@@ -1,0 +1,97 @@
+#include "proxy/cli.h"
+
+#include "policy/key_hash.h"
+#include "protocol/log.h"
+#include "proxy/config.h"
+#include "proxy/config_report.h"
+#include "proxy/gateway.h"
+#include "proxy/stdio_server.h"
+#include "proxy/tool_formats.h"
+
+#include <csignal>
+#include <fcntl.h>
+#include <iostream>
+#include <unistd.h>
+
+namespace mcpgw::proxy {
+namespace {
+
+StdioServer* running_server = nullptr;  // for the signal handler
+
+void StopOnSignal(int) {
+  if (running_server != nullptr) running_server->Stop();
+}
+
+protocol::Result<Config> LoadOrExplain(const std::string& config_path) {
+  if (config_path.empty()) {
+    return protocol::Status(protocol::StatusCode::kInvalidArgument,
+                            "no config given: pass --config FILE or set MCPGW_CONFIG");
+  }
+  return LoadConfig(config_path, ProcessEnvironment());
+}
+
+int Fail(const protocol::Status& status) {
+  std::cerr << "mcpgw: " << status.message() << "\n";
+  return 1;
+}
+
+// Keeps the real stdout for protocol messages only and points fd 1 at stderr, so that nothing
+// else written to stdout, by any library, can ever corrupt the protocol stream.
+int ClaimStdoutForProtocol() {
+  int protocol_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (protocol_fd >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
+  return protocol_fd >= 0 ? protocol_fd : STDOUT_FILENO;
+}
+
+}  // namespace
+
+int Serve(const std::string& config_path) {
+  int protocol_fd = ClaimStdoutForProtocol();
+  auto config = LoadOrExplain(config_path);
+  if (!config.ok()) return Fail(config.status());
+  Gateway gateway(std::move(config).value());
+  StdioServer server(gateway, STDIN_FILENO, protocol_fd);
+  running_server = &server;
+  std::signal(SIGTERM, StopOnSignal);
+  std::signal(SIGINT, StopOnSignal);
+  gateway.Start();
+  server.Run();
+  running_server = nullptr;
+  return 0;
+}
+
+int Check(const std::string& config_path) {
+  auto config = LoadOrExplain(config_path);
+  if (!config.ok()) return Fail(config.status());
+  std::cout << DescribeConfig(*config);
+  return 0;
+}
+
+int PrintTools(const std::string& config_path, const std::string& format) {
+  auto config = LoadOrExplain(config_path);
+  if (!config.ok()) return Fail(config.status());
+  Gateway gateway(std::move(config).value());
+  gateway.Start();
+  gateway.WaitForStartup();
+  protocol::Json tools = gateway.catalog().Tools();
+  gateway.Stop();
+  protocol::Json out = format == "openai" ? ToOpenAiFunctions(tools) : protocol::Json{{"tools", tools}};
+  std::cout << out.dump(2, ' ', false, protocol::Json::error_handler_t::replace) << "\n";
+  return 0;
+}
+
+int PrintKeyHash(const std::optional<std::string>& key) {
+  std::string text;
+  if (key) {
+    text = *key;
+  } else if (!std::getline(std::cin, text)) {
+    return Fail(protocol::Status(protocol::StatusCode::kInvalidArgument, "no key on stdin"));
+  }
+  if (text.empty()) {
+    return Fail(protocol::Status(protocol::StatusCode::kInvalidArgument, "the key is empty"));
+  }
+  std::cout << policy::HashKey(text) << "\n";
+  return 0;
+}
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mcpgw::proxy {
+
+// The gateway's commands (DESIGN.md "Command line"). Each returns the process exit code: 0 on
+// success, 1 with a one-line reason on stderr otherwise. Only `tools`, `check` and `hash-key`
+// print to stdout; Serve keeps stdout for protocol messages alone.
+
+// Serves MCP over stdin/stdout until stdin ends or SIGTERM/SIGINT arrives.
+int Serve(const std::string& config_path);
+// Validates the config and prints its servers, aliases and settings.
+int Check(const std::string& config_path);
+// Starts the upstreams, waits for them up to the start-up deadline and prints the merged tools
+// as MCP tool objects ({"tools": [...]}) or, with format "openai", as OpenAI functions.
+int PrintTools(const std::string& config_path, const std::string& format);
+// Prints the config form of a key; without one, reads the key from the first line of stdin.
+int PrintKeyHash(const std::optional<std::string>& key);
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,34 @@
+// mcpgw: one MCP server in front of many. The only code not linked into the tests.
+#include "proxy/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error value from write(), not a death
+  CLI::App app{"mcpgw: one MCP server in front of many", "mcpgw"};
+  app.set_version_flag("--version", "mcpgw " MCPGW_VERSION);
+  std::string config_path;
+  app.add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
+
+  auto* check = app.add_subcommand("check", "validate the config and print what it declares");
+  check->add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
+
+  std::string format = "mcp";
+  auto* tools = app.add_subcommand("tools", "connect to the upstreams and print the merged tools");
+  tools->add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
+  tools->add_option("--format", format, "mcp or openai")->check(CLI::IsMember({"mcp", "openai"}));
+
+  std::optional<std::string> key;
+  auto* hash_key = app.add_subcommand("hash-key", "print the sha256: form a key takes in the config");
+  hash_key->add_option("key", key, "the key; read from stdin when absent");
+
+  app.require_subcommand(0, 1);
+  CLI11_PARSE(app, argc, argv);
+
+  if (*check) return mcpgw::proxy::Check(config_path);
+  if (*tools) return mcpgw::proxy::PrintTools(config_path, format);
+  if (*hash_key) return mcpgw::proxy::PrintKeyHash(key);
+  return mcpgw::proxy::Serve(config_path);
+}

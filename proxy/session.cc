@@ -1,0 +1,245 @@
+#include "proxy/session.h"
+
+#include "protocol/log.h"
+#include "protocol/version.h"
+#include "proxy/rpc_errors.h"
+
+namespace mcpgw::proxy {
+
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
+using protocol::Status;
+using protocol::StatusCode;
+
+namespace {
+
+Status InvalidParams(std::string why) {
+  return {StatusCode::kInvalidArgument, "Invalid params: " + std::move(why)};
+}
+
+// params[key] as a string, or the error that names it.
+Result<std::string> StringParam(const Json& params, const char* key) {
+  auto found = params.find(key);
+  if (found == params.end() || !found->is_string()) {
+    return InvalidParams(fmt::format("\"{}\" must be a string", key));
+  }
+  return found->get<std::string>();
+}
+
+std::string StringOr(const Json& object, const char* key, std::string fallback) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : fallback;
+}
+
+// Everything the gateway can route. An upstream that lacks a feature answers with its own error.
+Json GatewayCapabilities() {
+  return {{"tools", {{"listChanged", true}}},
+          {"prompts", {{"listChanged", true}}},
+          {"resources", {{"listChanged", true}, {"subscribe", true}}},
+          {"completions", Json::object()},
+          {"logging", Json::object()}};
+}
+
+// Lists answered from the Catalog: method, result field, and the merged list.
+struct ListMethod {
+  const char* method;
+  const char* field;
+  Json (Catalog::*list)() const;
+};
+constexpr ListMethod kListMethods[] = {
+    {"tools/list", "tools", &Catalog::Tools},
+    {"prompts/list", "prompts", &Catalog::Prompts},
+    {"resources/list", "resources", &Catalog::Resources},
+    {"resources/templates/list", "resourceTemplates", &Catalog::ResourceTemplates},
+};
+
+}  // namespace
+
+Session::Session(Gateway& gateway, ClientSink sink) : gateway_(gateway), sink_(std::move(sink)) {
+  gateway_.AddNotifier(this);
+}
+
+Session::~Session() { gateway_.RemoveNotifier(this); }
+
+void Session::HandleRequest(Message request) {
+  Json id = request.id;
+  Dispatch(request, [this, id](Result<Json> outcome) { Answer(id, std::move(outcome)); });
+}
+
+void Session::Dispatch(const Message& request, const Reply& reply) {
+  const std::string& method = request.method;
+  const Json params = request.params.is_object() ? request.params : Json::object();
+  if (method == "initialize") return reply(Initialize(params));
+  if (method == "ping") return reply(Json::object());
+  if (method == "logging/setLevel") return SetLogLevel(params, reply);
+  for (const auto& list : kListMethods) {
+    if (method != list.method) continue;
+    gateway_.WaitForStartup();
+    return reply(Json{{list.field, (gateway_.catalog().*list.list)()}});
+  }
+  Result<Route> route = Resolve(method, params);
+  if (!route.ok()) return reply(route.status());
+  Forward(request, route->server, RewriteForUpstream(method, params, route->name));
+}
+
+Result<Route> Session::Resolve(const std::string& method, const Json& params) const {
+  const Catalog& catalog = gateway_.catalog();
+  if (method == "tools/call" || method == "prompts/get") {
+    Result<std::string> name = StringParam(params, "name");
+    if (!name.ok()) return name.status();
+    return method == "tools/call" ? catalog.ResolveTool(*name) : catalog.ResolvePrompt(*name);
+  }
+  if (method == "resources/read" || method == "resources/subscribe" ||
+      method == "resources/unsubscribe") {
+    Result<std::string> uri = StringParam(params, "uri");
+    if (!uri.ok()) return uri.status();
+    return catalog.ResolveResource(*uri);
+  }
+  if (method == "completion/complete") return ResolveCompletionRef(params);
+  return Status(StatusCode::kNotFound, "Method not found: " + method);
+}
+
+Result<Route> Session::ResolveCompletionRef(const Json& params) const {
+  const Json ref = params.value("ref", Json::object());
+  if (!ref.is_object()) return InvalidParams("\"ref\" must be an object");
+  std::string type = ref.value("type", "");
+  if (type == "ref/prompt") {
+    Result<std::string> name = StringParam(ref, "name");
+    if (!name.ok()) return name.status();
+    return gateway_.catalog().ResolvePrompt(*name);
+  }
+  if (type == "ref/resource") {
+    Result<std::string> uri = StringParam(ref, "uri");
+    if (!uri.ok()) return uri.status();
+    return gateway_.catalog().ResolveResource(*uri);
+  }
+  return InvalidParams("\"ref.type\" must be \"ref/prompt\" or \"ref/resource\"");
+}
+
+Json Session::RewriteForUpstream(const std::string& method, Json params, const std::string& name) {
+  if (method == "tools/call" || method == "prompts/get") {
+    params["name"] = name;
+  } else if (method == "completion/complete" && params["ref"].contains("name")) {
+    params["ref"]["name"] = name;
+  }
+  return params;
+}
+
+Json Session::Initialize(const Json& params) {
+  std::string requested = StringOr(params, "protocolVersion", "");
+  {
+    std::lock_guard lock(mutex_);
+    initialized_ = true;
+  }
+  return {{"protocolVersion", protocol::NegotiateRevision(requested)},
+          {"capabilities", GatewayCapabilities()},
+          {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
+}
+
+void Session::Forward(const Message& request, const std::string& server, Json params) {
+  upstream::Upstream* upstream = gateway_.FindUpstream(server);
+  if (upstream == nullptr) {
+    return Answer(request.id, Status(StatusCode::kUnavailable,
+                                     "upstream '" + server + "' is disabled", {{"server", server}}));
+  }
+  const std::string key = request.id.dump();
+  {
+    std::lock_guard lock(mutex_);
+    if (!in_flight_.emplace(key, InFlight{upstream}).second) {
+      return Answer(request.id, Status(StatusCode::kInvalidMessage,
+                                       "request id " + key + " is already in use"));
+    }
+  }
+  upstream::CallId call_id = upstream->Call(
+      request.method, std::move(params),
+      [this, key, id = request.id](Result<Json> outcome) {
+        {
+          std::lock_guard lock(mutex_);
+          in_flight_.erase(key);
+        }
+        // A cancelled request gets no answer (the client has stopped waiting for one).
+        if (outcome.status().code() != StatusCode::kCancelled) Answer(id, std::move(outcome));
+      },
+      ProgressRelay(request.params));
+  RecordCallId(key, upstream, call_id);
+}
+
+upstream::ProgressHandler Session::ProgressRelay(const Json& params) {
+  if (!params.is_object() || !params.contains("_meta")) return nullptr;
+  const Json& meta = params["_meta"];
+  if (!meta.is_object() || !meta.contains("progressToken")) return nullptr;
+  // The client's own token goes back on every progress notification for this request.
+  return [this, token = meta["progressToken"]](Json progress) {
+    progress["progressToken"] = token;
+    sink_(protocol::MakeNotification("notifications/progress", std::move(progress)));
+  };
+}
+
+void Session::RecordCallId(const std::string& key, upstream::Upstream* upstream,
+                           upstream::CallId call_id) {
+  bool cancel_now = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = in_flight_.find(key);
+    if (found == in_flight_.end()) return;  // already answered
+    found->second.call_id = call_id;
+    cancel_now = found->second.cancel_requested;
+  }
+  if (cancel_now) upstream->Cancel(call_id, "cancelled by the client");
+}
+
+void Session::SetLogLevel(const Json& params, const Reply& reply) {
+  if (!params.contains("level") || !params["level"].is_string()) {
+    return reply(InvalidParams("\"level\" must be a string"));
+  }
+  for (upstream::Upstream* upstream : gateway_.Upstreams()) {
+    if (upstream->state() != upstream::State::kReady) continue;
+    if (!upstream->offer()->capabilities.contains("logging")) continue;
+    upstream->Call("logging/setLevel", params, [](Result<Json>) {});
+  }
+  reply(Json::object());
+}
+
+void Session::HandleNotification(const Message& notification) {
+  if (notification.method == "notifications/cancelled") {
+    CancelRequest(notification.params);
+  } else if (notification.method != "notifications/initialized") {
+    log::Debug("ignored client notification {}", notification.method);
+  }
+}
+
+void Session::CancelRequest(const Json& params) {
+  if (!params.is_object() || !params.contains("requestId")) return;
+  const std::string key = params["requestId"].dump();
+  const std::string reason = StringOr(params, "reason", "cancelled by the client");
+  upstream::Upstream* upstream = nullptr;
+  upstream::CallId call_id = -1;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = in_flight_.find(key);
+    if (found == in_flight_.end()) return;  // finished, or never forwarded: nothing to do
+    if (found->second.call_id < 0) {
+      found->second.cancel_requested = true;  // RecordCallId will cancel it
+      return;
+    }
+    upstream = found->second.upstream;
+    call_id = found->second.call_id;
+  }
+  upstream->Cancel(call_id, reason);
+}
+
+void Session::NotifyClient(const Message& notification) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!initialized_) return;
+  }
+  sink_(notification);
+}
+
+void Session::Answer(const Json& id, Result<Json> outcome) {
+  if (outcome.ok()) return sink_(protocol::MakeResult(id, std::move(outcome).value()));
+  sink_(protocol::MakeError(id, ToRpcError(outcome.status())));
+}
+
+}  // namespace mcpgw::proxy

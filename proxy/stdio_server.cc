@@ -1,0 +1,42 @@
+#include "proxy/stdio_server.h"
+
+#include "protocol/log.h"
+#include "proxy/session.h"
+#include "proxy/worker_pool.h"
+
+namespace mcpgw::proxy {
+
+StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd)
+    : gateway_(gateway),
+      transport_(in_fd, out_fd, gateway.config().gateway.max_message_bytes,
+                 protocol::LineTransport::Ownership::kBorrowed) {}
+
+void StdioServer::Run() {
+  Session session(gateway_, [this](const protocol::Message& message) {
+    if (!transport_.Send(message).ok()) log::Debug("client gone; dropped {}", message.method);
+  });
+  WorkerPool workers(gateway_.config().gateway.workers);
+  while (true) {
+    protocol::Result<protocol::Message> received = transport_.Receive();
+    if (!received.ok()) {
+      if (received.status().code() == protocol::StatusCode::kClosed) break;
+      log::Warn("unreadable message from the client: {}", received.status().message());
+      (void)transport_.Send(protocol::ReplyToUnreadableFrame(received.status()));
+      continue;
+    }
+    protocol::Message& message = received.value();
+    if (message.is_request()) {
+      workers.Submit([&session, request = std::move(message)]() mutable {
+        session.HandleRequest(std::move(request));
+      });
+    } else if (message.is_notification()) {
+      session.HandleNotification(message);
+    }
+    // Responses: the gateway sends the client no requests yet, so there is nothing to match.
+  }
+  log::Info("client closed the connection; shutting down");
+  gateway_.Stop();  // fails the calls still waiting, so the workers finish at once
+  workers.Shutdown();
+}
+
+}  // namespace mcpgw::proxy
