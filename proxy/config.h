@@ -4,6 +4,7 @@
 #include "upstream/server_config.h"
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -33,16 +34,25 @@ struct Config {
   GatewaySettings gateway;
 };
 
+// The config's name for a transport type: "stdio", "http", "sse" or "websocket".
+std::string_view TransportTypeName(upstream::TransportType type);
+
 // Looks up an environment variable for ${VAR} expansion; nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// Looks variables up with getenv. Safe to call from any thread as long as nobody calls setenv.
 EnvLookup ProcessEnvironment();
 
-// Parses and validates config text. Never throws. On failure the status is kInvalidArgument and
-// its message starts with the JSON path of the field at fault, e.g.
-// "mcpServers.fs.timeout_ms: must be a positive integer".
-protocol::Result<Config> ParseConfig(std::string_view text, const EnvLookup& env);
+// Parses and validates config text; ${VAR} in string values expands through `env`. A relative
+// "cwd" is resolved against `base_dir` (left as written when base_dir is empty). Never throws.
+// On failure the status is kInvalidArgument and its message starts with the JSON path of the
+// field at fault, e.g. "mcpServers.fs.timeout_ms: must be a positive integer"; invalid JSON is
+// reported with its line and column. Any thread may call it; `env` is called on that thread.
+protocol::Result<Config> ParseConfig(std::string_view text, const EnvLookup& env,
+                                     const std::filesystem::path& base_dir = {});
 
-// Reads the file and parses it; a missing or unreadable file is reported with its path.
+// Reads the file and parses it, resolving relative "cwd" values against the file's directory.
+// An unreadable file gives kInvalidArgument "cannot read config FILE: reason". Any thread.
 protocol::Result<Config> LoadConfig(const std::string& path, const EnvLookup& env);
 
 }  // namespace mcpgw::proxy

@@ -1,0 +1,97 @@
+#include "proxy/config_report.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <string_view>
+#include <vector>
+
+namespace mcpgw::proxy {
+namespace {
+
+using upstream::ServerConfig;
+
+bool IsShellSafe(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("-_./=:,@+%").find(c) != std::string_view::npos;
+}
+
+// An argument as a shell would need it: bare when it is plainly safe, else single-quoted.
+std::string Quote(const std::string& arg) {
+  if (!arg.empty() && std::all_of(arg.begin(), arg.end(), IsShellSafe)) return arg;
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// The URL without "user:password@" and without its query and fragment, which may hold secrets.
+std::string RedactUrl(const std::string& url) {
+  std::size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  std::size_t end = std::min(url.find_first_of("?#"), url.size());
+  std::size_t at = url.find('@', start);
+  std::size_t path = url.find('/', start);
+  if (at != std::string::npos && at < std::min(path, end)) {
+    return url.substr(0, start) + url.substr(at + 1, end - at - 1);
+  }
+  return url.substr(0, end);
+}
+
+std::vector<std::string> Keys(const std::map<std::string, std::string>& map) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : map) keys.push_back(key);
+  return keys;
+}
+
+void DescribeServer(const ServerConfig& server, std::string& out) {
+  auto line = std::back_inserter(out);
+  fmt::format_to(line, "  {} ({}, {}, timeout {} ms)\n", server.name,
+                 TransportTypeName(server.type), server.enabled ? "enabled" : "disabled",
+                 server.timeout.count());
+  if (server.type == upstream::TransportType::kStdio) {
+    std::vector<std::string> words = {Quote(server.command)};
+    std::transform(server.args.begin(), server.args.end(), std::back_inserter(words), Quote);
+    fmt::format_to(line, "    command: {}\n", fmt::join(words, " "));
+    fmt::format_to(line, "    cwd: {}\n", server.cwd.empty() ? "(the gateway's)" : server.cwd);
+  } else {
+    fmt::format_to(line, "    url: {}\n", RedactUrl(server.url));
+  }
+  if (!server.env.empty()) {
+    fmt::format_to(line, "    env: {} (values hidden)\n", fmt::join(Keys(server.env), ", "));
+  }
+  if (!server.headers.empty()) {
+    fmt::format_to(line, "    headers: {} (values hidden)\n",
+                   fmt::join(Keys(server.headers), ", "));
+  }
+}
+
+void DescribeGateway(const GatewaySettings& gateway, std::string& out) {
+  auto line = std::back_inserter(out);
+  fmt::format_to(line, "gateway:\n");
+  fmt::format_to(line, "  separator: \"{}\"\n", gateway.separator);
+  fmt::format_to(line, "  max_tool_name_length: {}\n", gateway.max_tool_name_length);
+  fmt::format_to(line, "  listen: {}\n",
+                 gateway.listen.empty() ? "(none: serves stdio)" : gateway.listen);
+  fmt::format_to(line, "  startup_timeout_ms: {}\n", gateway.startup_timeout.count());
+  fmt::format_to(line, "  shutdown_grace_ms: {}\n", gateway.shutdown_grace.count());
+  fmt::format_to(line, "  max_message_bytes: {}\n", gateway.max_message_bytes);
+  fmt::format_to(line, "  workers: {}\n", gateway.workers);
+}
+
+}  // namespace
+
+std::string DescribeConfig(const Config& config) {
+  std::string out = fmt::format("servers ({}):\n", config.servers.size());
+  for (const ServerConfig& server : config.servers) DescribeServer(server, out);
+  fmt::format_to(std::back_inserter(out), "aliases ({}):\n", config.aliases.size());
+  for (const auto& [alias, server] : config.aliases) {
+    fmt::format_to(std::back_inserter(out), "  {} -> {}\n", alias, server);
+  }
+  DescribeGateway(config.gateway, out);
+  return out;
+}
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,75 @@
+#include "proxy/config_report.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace mcpgw::proxy {
+namespace {
+
+Config ExampleConfig() {
+  Config config;
+  upstream::ServerConfig memory;
+  memory.name = "memory";
+  memory.command = "node_modules/.bin/mcp-server-memory";
+  memory.args = {"--flag", "two words"};
+  memory.env = {{"API_TOKEN", "hunter2-secret"}};
+  memory.cwd = "/srv/demo";
+  memory.timeout = std::chrono::milliseconds(1500);
+  memory.enabled = false;
+  upstream::ServerConfig remote;
+  remote.name = "remote";
+  remote.type = upstream::TransportType::kHttp;
+  remote.url = "https://user:pw-secret@example.com/mcp?key=query-secret";
+  remote.headers = {{"X-Api-Key", "header-secret"}};
+  config.servers = {memory, remote};
+  config.aliases = {{"mem", "memory"}};
+  config.gateway.listen = "127.0.0.1:8811";
+  return config;
+}
+
+TEST_CASE("DescribeConfig lists servers with type, command line, cwd, timeout and state") {
+  std::string text = DescribeConfig(ExampleConfig());
+  INFO(text);
+  CHECK(text.find("servers (2):") != std::string::npos);
+  CHECK(text.find("memory (stdio, disabled, timeout 1500 ms)") != std::string::npos);
+  CHECK(text.find("command: node_modules/.bin/mcp-server-memory --flag 'two words'") !=
+        std::string::npos);
+  CHECK(text.find("cwd: /srv/demo") != std::string::npos);
+  CHECK(text.find("remote (http, enabled, timeout 60000 ms)") != std::string::npos);
+  CHECK(text.find("url: https://example.com/mcp") != std::string::npos);
+}
+
+TEST_CASE("DescribeConfig shows the names of env vars and headers but never their values") {
+  std::string text = DescribeConfig(ExampleConfig());
+  INFO(text);
+  CHECK(text.find("env: API_TOKEN (values hidden)") != std::string::npos);
+  CHECK(text.find("headers: X-Api-Key (values hidden)") != std::string::npos);
+  CHECK(text.find("secret") == std::string::npos);
+}
+
+TEST_CASE("DescribeConfig lists aliases and gateway settings") {
+  std::string text = DescribeConfig(ExampleConfig());
+  INFO(text);
+  CHECK(text.find("aliases (1):\n  mem -> memory\n") != std::string::npos);
+  CHECK(text.find("separator: \"__\"") != std::string::npos);
+  CHECK(text.find("listen: 127.0.0.1:8811") != std::string::npos);
+  CHECK(text.find("workers: 8") != std::string::npos);
+  CHECK(text.find("max_message_bytes: 16777216") != std::string::npos);
+}
+
+TEST_CASE("DescribeConfig says when the working directory and listen address are defaults") {
+  Config config;
+  upstream::ServerConfig server;
+  server.name = "s";
+  server.command = "x";
+  config.servers = {server};
+  std::string text = DescribeConfig(config);
+  INFO(text);
+  CHECK(text.find("cwd: (the gateway's)") != std::string::npos);
+  CHECK(text.find("listen: (none: serves stdio)") != std::string::npos);
+  CHECK(text.find("aliases (0):") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace mcpgw::proxy
