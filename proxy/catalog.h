@@ -43,7 +43,9 @@ class Catalog {
   explicit Catalog(NamingRules rules);
   ~Catalog();
 
-  // Replaces one server's items with those in offer, or removes them when offer is null.
+  // Replaces one server's items with those in offer, or removes them when offer is null, and
+  // rebuilds the merged view. Returns which merged lists differ from before: an identical
+  // refresh reports nothing. Any thread; updates run one at a time and never block readers.
   CatalogChanges Update(const std::string& server, std::shared_ptr<const upstream::Offer> offer);
 
   // The merged lists (arrays of the upstreams' item objects with exposed names), in a
@@ -63,10 +65,16 @@ class Catalog {
 
  private:
   struct Snapshot;
+  // Builds the merged view of offers_ from scratch. The caller holds update_mutex_.
+  std::shared_ptr<const Snapshot> Build() const;
+  // The snapshot readers work on; never null.
+  std::shared_ptr<const Snapshot> Current() const;
+
   NamingRules rules_;
-  mutable std::mutex mutex_;  // guards the pointer swap only
-  std::map<std::string, std::shared_ptr<const upstream::Offer>> offers_;  // guarded by mutex_
-  std::shared_ptr<const Snapshot> snapshot_;                              // guarded by mutex_
+  std::mutex update_mutex_;  // serializes Update: guards offers_ and the rebuild
+  std::map<std::string, std::shared_ptr<const upstream::Offer>> offers_;  // by server name
+  mutable std::mutex mutex_;                  // guards the pointer swap only
+  std::shared_ptr<const Snapshot> snapshot_;  // guarded by mutex_
 };
 
 }  // namespace mcpgw::proxy

@@ -1,0 +1,240 @@
+#include "proxy/catalog.h"
+
+#include "protocol/log.h"
+#include "proxy/naming.h"
+
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace mcpgw::proxy {
+namespace {
+
+using protocol::Status;
+using protocol::StatusCode;
+using upstream::Offer;
+
+// Tools or prompts: the merged list and the maps that lead back from it. Only kept items are in
+// the maps, so an item dropped for a name clash cannot be reached by any spelling.
+struct NamedList {
+  Json items = Json::array();
+  std::unordered_map<std::string, Route> by_exposed;
+  std::unordered_map<std::string, std::unordered_set<std::string>> originals;  // server -> names
+};
+
+struct TemplateRoute {
+  UriTemplate pattern;
+  std::string server;
+};
+
+struct ResourceIndex {
+  Json resources = Json::array();
+  Json templates = Json::array();
+  std::unordered_map<std::string, std::string> by_uri;       // listed URI -> server
+  std::unordered_map<std::string, std::string> by_template;  // uriTemplate text -> server
+  std::vector<TemplateRoute> patterns;                       // in list order
+};
+
+// Warnings about dropped items. Kept in the snapshot so that each is logged once, not again on
+// every rebuild while the clash lasts.
+using Drops = std::set<std::string>;
+
+const Json& ArrayOrEmpty(const Json& list) {
+  static const Json kEmpty = Json::array();
+  return list.is_array() ? list : kEmpty;
+}
+
+const std::string* StringField(const Json& item, const char* key) {
+  if (!item.is_object()) return nullptr;
+  auto it = item.find(key);
+  return it != item.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+}
+
+// kind is "tool" or "prompt".
+void AddNamed(NamedList& list, const std::string& server, const Json& item,
+              const NamingRules& rules, std::string_view kind, Drops& drops) {
+  const std::string* original = StringField(item, "name");
+  if (original == nullptr) {
+    drops.insert(fmt::format("dropping a {} of server '{}' that has no name", kind, server));
+    return;
+  }
+  std::string exposed = ExposedName(server, *original, rules.separator, rules.max_name_length);
+  auto [it, inserted] = list.by_exposed.try_emplace(exposed, Route{server, *original});
+  if (!inserted) {
+    drops.insert(
+        fmt::format("dropping {} '{}' of server '{}': its name '{}' is taken by '{}' of "
+                    "server '{}'",
+                    kind, *original, server, exposed, it->second.name, it->second.server));
+    return;
+  }
+  list.originals[server].insert(*original);
+  Json copy = item;
+  copy["name"] = std::move(exposed);
+  list.items.push_back(std::move(copy));
+}
+
+// Adds an entry keyed by item[key] ("uri" or "uriTemplate") unless another server has it.
+// Returns whether it was added.
+bool AddKeyed(std::unordered_map<std::string, std::string>& index, Json& list,
+              const std::string& server, const Json& item, const char* key, Drops& drops) {
+  const std::string* value = StringField(item, key);
+  if (value == nullptr) {
+    drops.insert(fmt::format("dropping a resource of server '{}' that has no {}", server, key));
+    return false;
+  }
+  auto [it, inserted] = index.try_emplace(*value, server);
+  if (!inserted) {
+    drops.insert(fmt::format("dropping resource '{}' of server '{}': server '{}' lists it first",
+                             *value, server, it->second));
+    return false;
+  }
+  list.push_back(item);
+  return true;
+}
+
+void AddResources(ResourceIndex& index, const std::string& server, const Offer& offer,
+                  Drops& drops) {
+  for (const Json& item : ArrayOrEmpty(offer.resources)) {
+    AddKeyed(index.by_uri, index.resources, server, item, "uri", drops);
+  }
+  for (const Json& item : ArrayOrEmpty(offer.resource_templates)) {
+    if (AddKeyed(index.by_template, index.templates, server, item, "uriTemplate", drops)) {
+      index.patterns.push_back({UriTemplate(item["uriTemplate"].get<std::string>()), server});
+    }
+  }
+}
+
+// The server a call names by prefix: a server with items in list, or an alias of one.
+const std::string* ServerFor(const NamedList& list, std::string_view prefix,
+                             const NamingRules& rules) {
+  std::string name(prefix);
+  auto it = list.originals.find(name);
+  if (auto alias = rules.aliases.find(name);
+      it == list.originals.end() && alias != rules.aliases.end()) {
+    it = list.originals.find(alias->second);
+  }
+  return it == list.originals.end() ? nullptr : &it->first;
+}
+
+// Reads exposed as <prefix><separator><rest>, where prefix names a server (or an alias of one)
+// and rest is that server's original name or the tail of an exposed name of that server.
+std::optional<Route> ResolveSplit(const NamedList& list, std::string_view prefix,
+                                  std::string_view rest, const NamingRules& rules) {
+  const std::string* server = ServerFor(list, prefix, rules);
+  if (server == nullptr) return std::nullopt;
+  std::string name(rest);
+  if (list.originals.at(*server).count(name) > 0) return Route{*server, name};
+  auto it = list.by_exposed.find(*server + rules.separator + name);
+  if (it != list.by_exposed.end() && it->second.server == *server) return it->second;
+  return std::nullopt;
+}
+
+// kind is "tool" or "prompt".
+Result<Route> ResolveNamed(const NamedList& list, std::string_view exposed,
+                           const NamingRules& rules, std::string_view kind) {
+  if (auto it = list.by_exposed.find(std::string(exposed)); it != list.by_exposed.end()) {
+    return it->second;
+  }
+  // Server names may end in '_', so try every place the separator occurs, leftmost first.
+  const std::string& separator = rules.separator;
+  for (std::size_t at = exposed.find(separator); at != std::string_view::npos;
+       at = exposed.find(separator, at + 1)) {
+    auto route =
+        ResolveSplit(list, exposed.substr(0, at), exposed.substr(at + separator.size()), rules);
+    if (route) return *std::move(route);
+  }
+  return Status(StatusCode::kInvalidArgument, fmt::format("Unknown {}: {}", kind, exposed));
+}
+
+Result<Route> ResolveUri(const ResourceIndex& index, std::string_view uri) {
+  std::string key(uri);
+  if (auto it = index.by_uri.find(key); it != index.by_uri.end()) return Route{it->second, key};
+  // completion/complete names a template by its uriTemplate text.
+  if (auto it = index.by_template.find(key); it != index.by_template.end()) {
+    return Route{it->second, key};
+  }
+  for (const TemplateRoute& route : index.patterns) {
+    if (route.pattern.Matches(uri)) return Route{route.server, key};
+  }
+  return Status(StatusCode::kInvalidArgument, "Unknown resource: " + key);
+}
+
+}  // namespace
+
+struct Catalog::Snapshot {
+  NamedList tools;
+  NamedList prompts;
+  ResourceIndex resources;
+  Drops drops;
+};
+
+Catalog::Catalog(NamingRules rules)
+    : rules_(std::move(rules)), snapshot_(std::make_shared<const Snapshot>()) {}
+
+Catalog::~Catalog() = default;
+
+CatalogChanges Catalog::Update(const std::string& server,
+                               std::shared_ptr<const upstream::Offer> offer) {
+  std::lock_guard update_lock(update_mutex_);
+  if (offer) {
+    offers_[server] = std::move(offer);
+  } else {
+    offers_.erase(server);
+  }
+  std::shared_ptr<const Snapshot> next = Build();
+  std::shared_ptr<const Snapshot> previous = Current();
+  for (const std::string& warning : next->drops) {
+    if (previous->drops.count(warning) == 0) log::Warn("catalog: {}", warning);
+  }
+  CatalogChanges changes;
+  changes.tools = previous->tools.items != next->tools.items;
+  changes.prompts = previous->prompts.items != next->prompts.items;
+  changes.resources = previous->resources.resources != next->resources.resources ||
+                      previous->resources.templates != next->resources.templates;
+  std::lock_guard lock(mutex_);
+  snapshot_ = std::move(next);
+  return changes;
+}
+
+std::shared_ptr<const Catalog::Snapshot> Catalog::Build() const {
+  auto next = std::make_shared<Snapshot>();
+  for (const auto& [server, offer] : offers_) {  // std::map: servers by name
+    for (const Json& tool : ArrayOrEmpty(offer->tools)) {
+      AddNamed(next->tools, server, tool, rules_, "tool", next->drops);
+    }
+    for (const Json& prompt : ArrayOrEmpty(offer->prompts)) {
+      AddNamed(next->prompts, server, prompt, rules_, "prompt", next->drops);
+    }
+    AddResources(next->resources, server, *offer, next->drops);
+  }
+  return next;
+}
+
+std::shared_ptr<const Catalog::Snapshot> Catalog::Current() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+Json Catalog::Tools() const { return Current()->tools.items; }
+
+Json Catalog::Prompts() const { return Current()->prompts.items; }
+
+Json Catalog::Resources() const { return Current()->resources.resources; }
+
+Json Catalog::ResourceTemplates() const { return Current()->resources.templates; }
+
+Result<Route> Catalog::ResolveTool(std::string_view exposed) const {
+  return ResolveNamed(Current()->tools, exposed, rules_, "tool");
+}
+
+Result<Route> Catalog::ResolvePrompt(std::string_view exposed) const {
+  return ResolveNamed(Current()->prompts, exposed, rules_, "prompt");
+}
+
+Result<Route> Catalog::ResolveResource(std::string_view uri) const {
+  return ResolveUri(Current()->resources, uri);
+}
+
+}  // namespace mcpgw::proxy
