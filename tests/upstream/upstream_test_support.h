@@ -1,0 +1,134 @@
+#pragma once
+
+// Helpers for the Upstream tests: configs for the fixture and the real servers, an observer that
+// records what it is told, and blocking calls with a bound.
+
+#include "upstream/upstream.h"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace mcpgw::upstream::testing {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+inline ServerConfig FaultyServer(std::vector<std::string> flags = {},
+                                 std::chrono::milliseconds timeout = 10s) {
+  ServerConfig config;
+  config.name = "faulty";
+  config.command = "node";
+  config.args = {MCPGW_SOURCE_DIR "/tests/fixtures/faulty_server.mjs"};
+  config.args.insert(config.args.end(), flags.begin(), flags.end());
+  config.timeout = timeout;
+  return config;
+}
+
+inline ServerConfig EverythingServer() {
+  ServerConfig config;
+  config.name = "everything";
+  config.command = MCPGW_SOURCE_DIR "/node_modules/.bin/mcp-server-everything";
+  config.args = {"stdio"};
+  config.timeout = 10s;
+  return config;
+}
+
+// Polls until done() holds or limit passes; returns done().
+inline bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
+  auto deadline = Clock::now() + limit;
+  while (!done() && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  return done();
+}
+
+class RecordingObserver : public UpstreamObserver {
+ public:
+  void OnOfferChanged(const std::string&) override {
+    std::lock_guard lock(mutex_);
+    ++offer_changes_;
+  }
+  void OnStateChanged(const std::string&, State state) override {
+    std::lock_guard lock(mutex_);
+    states_.push_back(state);
+  }
+  void OnNotification(const std::string&, const Message& notification) override {
+    std::lock_guard lock(mutex_);
+    notifications_.push_back(notification);
+  }
+
+  int offer_changes() const {
+    std::lock_guard lock(mutex_);
+    return offer_changes_;
+  }
+  std::vector<State> states() const {
+    std::lock_guard lock(mutex_);
+    return states_;
+  }
+  std::vector<Message> notifications() const {
+    std::lock_guard lock(mutex_);
+    return notifications_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  int offer_changes_ = 0;
+  std::vector<State> states_;
+  std::vector<Message> notifications_;
+};
+
+// A call whose reply can be awaited.
+struct PendingReply {
+  CallId id = 0;
+  std::future<Result<Json>> reply;
+
+  // The reply, failing the test when none comes within limit.
+  Result<Json> Get(std::chrono::milliseconds limit = 10s) {
+    REQUIRE(reply.wait_for(limit) == std::future_status::ready);
+    return reply.get();
+  }
+};
+
+inline PendingReply StartCall(Upstream& upstream, std::string method, Json params,
+                              ProgressHandler on_progress = nullptr) {
+  auto promise = std::make_shared<std::promise<Result<Json>>>();
+  PendingReply pending{0, promise->get_future()};
+  pending.id = upstream.Call(
+      std::move(method), std::move(params),
+      [promise](Result<Json> reply) { promise->set_value(std::move(reply)); },
+      std::move(on_progress));
+  return pending;
+}
+
+inline PendingReply StartTool(Upstream& upstream, std::string tool,
+                              Json arguments = Json::object()) {
+  return StartCall(upstream, "tools/call",
+                   {{"name", std::move(tool)}, {"arguments", std::move(arguments)}});
+}
+
+inline Result<Json> CallTool(Upstream& upstream, std::string tool,
+                             Json arguments = Json::object()) {
+  return StartTool(upstream, std::move(tool), std::move(arguments)).Get();
+}
+
+inline std::string FirstText(const Result<Json>& result) {
+  REQUIRE_MESSAGE(result.ok(), result.status().message());
+  return result->at("content").at(0).at("text").get<std::string>();
+}
+
+// Starts upstream and requires it to become ready.
+inline void StartReady(Upstream& upstream) {
+  upstream.Start();
+  REQUIRE(upstream.WaitForFirstAttempt(Clock::now() + 20s) == State::kReady);
+}
+
+inline std::vector<std::string> Names(const Json& items) {
+  std::vector<std::string> names;
+  for (const Json& item : items) names.push_back(item.value("name", ""));
+  return names;
+}
+
+}  // namespace mcpgw::upstream::testing

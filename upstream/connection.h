@@ -1,0 +1,33 @@
+#pragma once
+
+#include "protocol/transport.h"
+#include "upstream/server_config.h"
+
+#include <chrono>
+#include <memory>
+
+namespace mcpgw::upstream {
+
+// One live connection to an upstream server: a message pipe plus a way to end it. The seam
+// between the Upstream's lifecycle and a concrete transport (child stdio today; HTTP, SSE and
+// WebSocket later).
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // The message pipe. Valid as long as the Connection; Receive from one reader thread, Send from
+  // any thread. After the server goes away, Receive fails with kClosed.
+  virtual protocol::Transport& transport() = 0;
+
+  // Ends the connection for good: closes the transport (a blocked Receive returns kClosed at
+  // once) and releases the server, waiting up to about grace for it to go politely. Idempotent;
+  // one thread at a time, may run while another thread still reads or sends.
+  virtual void Shutdown(std::chrono::milliseconds grace) = 0;
+};
+
+// Opens a connection of config.type. Fails with kUnavailable (detail {"server": name}) when the
+// server cannot be reached or started, or when the type is not supported yet. Does not block on
+// the server beyond starting it.
+protocol::Result<std::unique_ptr<Connection>> OpenConnection(const ServerConfig& config);
+
+}  // namespace mcpgw::upstream

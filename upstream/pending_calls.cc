@@ -1,0 +1,99 @@
+#include "upstream/pending_calls.h"
+
+#include <algorithm>
+
+namespace mcpgw::upstream {
+
+CallId PendingCalls::NextId() {
+  std::lock_guard lock(mutex_);
+  return ++last_id_;
+}
+
+bool PendingCalls::Add(PendingCall&& call) {
+  std::lock_guard lock(mutex_);
+  if (!open_) return false;
+  auto earliest = NextDeadlineLocked();
+  bool sooner = !earliest || call.deadline < *earliest;
+  CallId id = call.id;
+  calls_.emplace(id, std::move(call));
+  if (sooner) deadline_changed_.notify_all();
+  return true;
+}
+
+std::optional<PendingCall> PendingCalls::Take(CallId id) {
+  std::lock_guard lock(mutex_);
+  auto found = calls_.find(id);
+  if (found == calls_.end()) return std::nullopt;
+  PendingCall call = std::move(found->second);
+  calls_.erase(found);
+  return call;
+}
+
+ProgressHandler PendingCalls::ProgressFor(CallId id) const {
+  std::lock_guard lock(mutex_);
+  auto found = calls_.find(id);
+  return found == calls_.end() ? nullptr : found->second.on_progress;
+}
+
+std::vector<PendingCall> PendingCalls::CloseAndTakeAll() {
+  std::lock_guard lock(mutex_);
+  open_ = false;
+  std::vector<PendingCall> all;
+  all.reserve(calls_.size());
+  for (auto& [id, call] : calls_) all.push_back(std::move(call));
+  calls_.clear();
+  return all;
+}
+
+void PendingCalls::Open() {
+  std::lock_guard lock(mutex_);
+  open_ = true;
+}
+
+std::vector<PendingCall> PendingCalls::WaitForExpired() {
+  std::unique_lock lock(mutex_);
+  while (!shut_down_) {
+    auto expired = TakeExpiredLocked(Clock::now());
+    if (!expired.empty()) return expired;
+    if (auto next = NextDeadlineLocked()) {
+      deadline_changed_.wait_until(lock, *next);
+    } else {
+      deadline_changed_.wait(lock);
+    }
+  }
+  return {};
+}
+
+void PendingCalls::Shutdown() {
+  std::lock_guard lock(mutex_);
+  shut_down_ = true;
+  deadline_changed_.notify_all();
+}
+
+std::size_t PendingCalls::size() const {
+  std::lock_guard lock(mutex_);
+  return calls_.size();
+}
+
+std::vector<PendingCall> PendingCalls::TakeExpiredLocked(Clock::time_point now) {
+  std::vector<PendingCall> expired;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    if (it->second.deadline <= now) {
+      expired.push_back(std::move(it->second));
+      it = calls_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return expired;
+}
+
+std::optional<Clock::time_point> PendingCalls::NextDeadlineLocked() const {
+  if (calls_.empty()) return std::nullopt;
+  auto earliest = std::min_element(calls_.begin(), calls_.end(), [](auto& a, auto& b) {
+    return a.second.deadline < b.second.deadline;
+  });
+  return earliest->second.deadline;
+}
+
+}  // namespace mcpgw::upstream

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "upstream/upstream.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcpgw::upstream {
+
+using Clock = std::chrono::steady_clock;
+
+// One request sent upstream and still waiting for its reply.
+struct PendingCall {
+  CallId id = 0;
+  std::string method;
+  ReplyHandler on_reply;
+  ProgressHandler on_progress;           // may be empty
+  std::chrono::milliseconds timeout{0};  // what deadline was computed from, for the error
+  Clock::time_point deadline;
+};
+
+// The in-flight call table of one upstream: fresh ids, waiters by id, deadlines. Every method is
+// safe from any thread. Handlers are never called here: each method hands the removed calls back
+// so the caller can complete them without holding the table's lock.
+class PendingCalls {
+ public:
+  // A fresh id, never handed out before by this table (ids survive Close/Open).
+  CallId NextId();
+
+  // Registers a waiter under call.id, taking it over. Returns false while closed, and then
+  // leaves call untouched so the caller can still complete it.
+  bool Add(PendingCall&& call);
+
+  // Removes and returns the waiter for id; nullopt when it already finished or never existed.
+  std::optional<PendingCall> Take(CallId id);
+
+  // A copy of the progress handler of a waiting call; empty when there is none.
+  ProgressHandler ProgressFor(CallId id) const;
+
+  // Removes every waiter and refuses new ones until Open(). Used when the connection ends.
+  std::vector<PendingCall> CloseAndTakeAll();
+  void Open();
+
+  // Blocks until at least one deadline has passed and returns those calls, removed; returns an
+  // empty vector once Shutdown() was called. For the one timer thread.
+  std::vector<PendingCall> WaitForExpired();
+  void Shutdown();
+
+  std::size_t size() const;
+
+ private:
+  std::vector<PendingCall> TakeExpiredLocked(Clock::time_point now);
+  std::optional<Clock::time_point> NextDeadlineLocked() const;
+
+  mutable std::mutex mutex_;
+  std::condition_variable deadline_changed_;
+  std::map<CallId, PendingCall> calls_;
+  CallId last_id_ = 0;
+  bool open_ = true;
+  bool shut_down_ = false;
+};
+
+}  // namespace mcpgw::upstream

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "upstream/connection.h"
+#include "upstream/pending_calls.h"
+#include "upstream/upstream.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace mcpgw::upstream {
+
+// JSON-RPC requests to one upstream server over whichever Connection is attached at the moment:
+// every request gets a fresh integer id of its own, replies are matched by id, each call has a
+// deadline (one timer thread), and progress is routed by a token of its own.
+class RpcClient {
+ public:
+  using NotificationHandler = std::function<void(Message notification)>;
+
+  // on_notification gets every notification except notifications/progress, on the reader
+  // thread; it must not call ReadUntilClosed or the destructor.
+  RpcClient(std::string server, std::chrono::milliseconds timeout,
+            NotificationHandler on_notification);
+  ~RpcClient();  // Shutdown()
+  RpcClient(const RpcClient&) = delete;
+  RpcClient& operator=(const RpcClient&) = delete;
+
+  // From now on calls go to connection and are accepted. Any thread.
+  void Attach(std::shared_ptr<Connection> connection);
+
+  // Stops sending to the attached connection and fails every waiting call with why; calls are
+  // refused until the next Attach. Any thread; idempotent.
+  void Detach(const Status& why);
+
+  // Reads connection until it closes. Replies complete their calls; notifications/progress goes
+  // to the handler of the call that owns the token; the server's ping is answered with {} and
+  // any other request of the server with -32601; other notifications go to on_notification.
+  // When the stream ends and connection is still attached, Detach with kUnavailable "exited".
+  // Runs on the connection's one reader thread.
+  void ReadUntilClosed(Connection& connection);
+
+  // Sends a request and returns its id (also its progress token). on_reply is called exactly
+  // once: with the result; kRemote with the error object as detail(); kUnavailable when nothing
+  // is attached or the connection ends first (possibly on the calling thread, before Call
+  // returns); kTimeout after the timeout (the server then gets notifications/cancelled);
+  // kCancelled after Cancel. Any thread.
+  CallId Call(std::string method, Json params, ReplyHandler on_reply,
+              ProgressHandler on_progress = nullptr);
+
+  // Call with its own timeout, blocking until the reply. Never on the reader thread.
+  Result<Json> CallAndWait(std::string method, Json params, std::chrono::milliseconds timeout);
+
+  // Ends a waiting call with kCancelled and tells the server (notifications/cancelled with the
+  // id and reason). No effect on a finished call. Any thread.
+  void Cancel(CallId id, std::string reason);
+
+  // Sends a notification; kUnavailable when nothing is attached, kClosed when sending fails.
+  Status Notify(std::string method, Json params);
+
+  // A fresh id that no call uses, for callers that fail a call before it is sent.
+  CallId NextId() { return pending_.NextId(); }
+
+  // Ends the timer thread; calls still waiting never time out afterwards. Idempotent.
+  void Shutdown();
+
+ private:
+  CallId CallWithin(std::chrono::milliseconds timeout, std::string method, Json params,
+                    ReplyHandler on_reply, ProgressHandler on_progress);
+  std::shared_ptr<Connection> Attached() const;
+  Status Send(const Message& message);
+  void Dispatch(Connection& connection, Message message);
+  void Complete(Message reply);
+  void Answer(Connection& connection, const Message& request);
+  void DeliverProgress(const Json& params);
+  void RunTimer();
+  void FailAll(const Status& why);
+  Status Unavailable(const std::string& what) const;
+
+  const std::string server_;
+  const std::chrono::milliseconds timeout_;
+  NotificationHandler on_notification_;
+  PendingCalls pending_;
+  mutable std::mutex mutex_;  // guards connection_
+  std::shared_ptr<Connection> connection_;
+  std::once_flag shutdown_once_;
+  std::thread timer_;
+};
+
+}  // namespace mcpgw::upstream

@@ -1,0 +1,349 @@
+#include "upstream/upstream.h"
+
+#include "protocol/log.h"
+#include "upstream/child_process.h"
+#include "upstream/offer_fetch.h"
+#include "upstream/rpc_client.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace mcpgw::upstream {
+namespace {
+
+using protocol::StatusCode;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kFirstBackoff{250};
+constexpr milliseconds kMaxBackoff{30000};
+// A server's first answer may wait for a slow start (npx installing a package, say), so the
+// handshake never gets less time than this, whatever the configured call timeout.
+constexpr milliseconds kMinHandshakeTimeout{30000};
+
+class NullObserver : public UpstreamObserver {
+ public:
+  void OnOfferChanged(const std::string&) override {}
+  void OnStateChanged(const std::string&, State) override {}
+  void OnNotification(const std::string&, const Message&) override {}
+};
+
+}  // namespace
+
+std::string_view StateName(State state) {
+  switch (state) {
+    case State::kConnecting:
+      return "connecting";
+    case State::kReady:
+      return "ready";
+    case State::kRestarting:
+      return "restarting";
+    case State::kStopped:
+      return "stopped";
+  }
+  return "unknown";
+}
+
+// The lifecycle thread runs attempts: connect, initialize, fetch the lists, then serve list
+// refreshes until the connection ends; then back off and try again. The connection's reader
+// thread lives for one attempt. Locks are never held while calling the observer or a handler.
+class Upstream::Impl {
+ public:
+  Impl(const ServerConfig& config, UpstreamObserver* observer)
+      : config_(config),
+        observer_(observer ? observer : &null_observer_),
+        client_(config.name, config.timeout, [this](Message m) { OnNotification(std::move(m)); }) {}
+
+  void Start();
+  State WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const;
+  void Stop(milliseconds grace);
+  State state() const;
+  std::shared_ptr<const Offer> offer() const;
+  CallId Call(std::string method, Json params, ReplyHandler on_reply, ProgressHandler on_progress);
+  void Cancel(CallId id, std::string reason) { client_.Cancel(id, std::move(reason)); }
+  Status Notify(std::string method, Json params);
+
+ private:
+  void RunLifecycle();
+  bool RunAttempt();  // true when the attempt reached kReady
+  bool Initialize();
+  void ServeUntilClosed();
+  void Refresh(unsigned kinds);
+  void OnNotification(Message notification);
+  void MarkConnectionClosed();
+  void MarkFirstAttemptDone();
+  bool Stopping() const;
+  milliseconds Grace() const;
+  bool SleepUnlessStopping(milliseconds pause);
+  void SetState(State next);
+  void Publish(Offer offer);
+  Result<Json> Request(std::string method, Json params, milliseconds timeout);
+  Requester ListRequester();
+  Status Unavailable(const std::string& what) const;
+
+  const ServerConfig& config_;
+  NullObserver null_observer_;
+  UpstreamObserver* observer_;
+
+  mutable std::mutex mutex_;  // guards the fields below, up to offer_
+  mutable std::condition_variable changed_;
+  State state_ = State::kConnecting;
+  bool started_ = false;
+  bool stopping_ = false;
+  bool first_attempt_done_ = false;
+  bool connection_closed_ = false;
+  unsigned refresh_kinds_ = 0;
+  milliseconds grace_ = ChildProcess::kDefaultGrace;
+  std::shared_ptr<const Offer> offer_ = std::make_shared<const Offer>();
+
+  std::mutex stop_mutex_;  // serializes Stop
+  bool stopped_ = false;
+  std::thread lifecycle_;
+  RpcClient client_;  // last: its threads end before the fields above go away
+};
+
+void Upstream::Impl::Start() {
+  std::lock_guard lock(mutex_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  lifecycle_ = std::thread([this] { RunLifecycle(); });
+}
+
+State Upstream::Impl::WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  changed_.wait_until(lock, deadline, [this] { return first_attempt_done_ || stopping_; });
+  return state_;
+}
+
+void Upstream::Impl::Stop(milliseconds grace) {
+  std::lock_guard stop_lock(stop_mutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    grace_ = grace;
+  }
+  changed_.notify_all();
+  client_.Detach(Unavailable("stopped"));
+  if (lifecycle_.joinable()) lifecycle_.join();
+  client_.Shutdown();
+  SetState(State::kStopped);
+}
+
+State Upstream::Impl::state() const {
+  std::lock_guard lock(mutex_);
+  return state_;
+}
+
+std::shared_ptr<const Offer> Upstream::Impl::offer() const {
+  std::lock_guard lock(mutex_);
+  return offer_;
+}
+
+CallId Upstream::Impl::Call(std::string method, Json params, ReplyHandler on_reply,
+                            ProgressHandler on_progress) {
+  if (state() != State::kReady) {
+    CallId id = client_.NextId();
+    on_reply(Unavailable("is not connected"));
+    return id;
+  }
+  return client_.Call(std::move(method), std::move(params), std::move(on_reply),
+                      std::move(on_progress));
+}
+
+Status Upstream::Impl::Notify(std::string method, Json params) {
+  if (state() != State::kReady) return Unavailable("is not connected");
+  return client_.Notify(std::move(method), std::move(params));
+}
+
+void Upstream::Impl::RunLifecycle() {
+  milliseconds backoff = kFirstBackoff;
+  while (!Stopping()) {
+    SetState(State::kConnecting);
+    if (RunAttempt()) backoff = kFirstBackoff;
+    if (Stopping()) break;
+    SetState(State::kRestarting);
+    MarkFirstAttemptDone();
+    log::Info("[{}] restarting in {} ms", config_.name, backoff.count());
+    if (!SleepUnlessStopping(backoff)) break;
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+}
+
+bool Upstream::Impl::RunAttempt() {
+  Result<std::unique_ptr<Connection>> opened = OpenConnection(config_);
+  if (!opened.ok()) {
+    log::Warn("{}", opened.status().message());
+    return false;
+  }
+  std::shared_ptr<Connection> connection = std::move(opened).value();
+  {
+    std::lock_guard lock(mutex_);
+    connection_closed_ = false;
+  }
+  client_.Attach(connection);
+  std::thread reader([this, connection] {
+    client_.ReadUntilClosed(*connection);
+    MarkConnectionClosed();
+  });
+  bool ready = !Stopping() && Initialize();
+  if (ready) ServeUntilClosed();
+  client_.Detach(Unavailable(Stopping() ? "stopped" : "exited"));
+  connection->Shutdown(Grace());
+  reader.join();
+  return ready;
+}
+
+bool Upstream::Impl::Initialize() {
+  Result<Json> result =
+      Request("initialize", InitializeParams(), std::max(config_.timeout, kMinHandshakeTimeout));
+  Offer offer;
+  Status applied = result.ok() ? ApplyInitializeResult(*result, offer) : result.status();
+  if (!applied.ok()) {
+    log::Warn("[{}] initialize failed: {}", config_.name, applied.message());
+    return false;
+  }
+  if (!client_.Notify("notifications/initialized", nullptr).ok()) return false;
+  {
+    std::lock_guard lock(mutex_);
+    refresh_kinds_ = 0;  // the fetch below covers any list_changed that came before it
+  }
+  FetchLists(ListRequester(), config_.name, DeclaredLists(offer.capabilities), offer);
+  {
+    std::lock_guard lock(mutex_);
+    if (connection_closed_ || stopping_) return false;
+  }
+  log::Info("[{}] ready: {} {}", config_.name, offer.server_info.value("name", ""),
+            offer.protocol_version);
+  Publish(std::move(offer));
+  SetState(State::kReady);
+  MarkFirstAttemptDone();
+  return true;
+}
+
+void Upstream::Impl::ServeUntilClosed() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [this] { return stopping_ || connection_closed_ || refresh_kinds_ != 0; });
+    if (stopping_ || connection_closed_) return;
+    unsigned kinds = std::exchange(refresh_kinds_, 0);
+    lock.unlock();
+    Refresh(kinds);
+    lock.lock();
+  }
+}
+
+void Upstream::Impl::Refresh(unsigned kinds) {
+  Offer next = *offer();
+  FetchLists(ListRequester(), config_.name, kinds & DeclaredLists(next.capabilities), next);
+  Publish(std::move(next));
+}
+
+void Upstream::Impl::OnNotification(Message notification) {
+  if (unsigned kinds = ListChangedKind(notification.method)) {
+    {
+      std::lock_guard lock(mutex_);
+      refresh_kinds_ |= kinds;
+    }
+    changed_.notify_all();
+    return;
+  }
+  observer_->OnNotification(config_.name, notification);
+}
+
+void Upstream::Impl::MarkConnectionClosed() {
+  {
+    std::lock_guard lock(mutex_);
+    connection_closed_ = true;
+  }
+  changed_.notify_all();
+}
+
+void Upstream::Impl::MarkFirstAttemptDone() {
+  {
+    std::lock_guard lock(mutex_);
+    first_attempt_done_ = true;
+  }
+  changed_.notify_all();
+}
+
+bool Upstream::Impl::Stopping() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+milliseconds Upstream::Impl::Grace() const {
+  std::lock_guard lock(mutex_);
+  return grace_;
+}
+
+bool Upstream::Impl::SleepUnlessStopping(milliseconds pause) {
+  std::unique_lock lock(mutex_);
+  return !changed_.wait_for(lock, pause, [this] { return stopping_; });
+}
+
+void Upstream::Impl::SetState(State next) {
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ == next) return;
+    state_ = next;
+  }
+  changed_.notify_all();
+  observer_->OnStateChanged(config_.name, next);
+}
+
+void Upstream::Impl::Publish(Offer offer) {
+  {
+    std::lock_guard lock(mutex_);
+    offer_ = std::make_shared<const Offer>(std::move(offer));
+  }
+  observer_->OnOfferChanged(config_.name);
+}
+
+Result<Json> Upstream::Impl::Request(std::string method, Json params, milliseconds timeout) {
+  return client_.CallAndWait(std::move(method), std::move(params), timeout);
+}
+
+Requester Upstream::Impl::ListRequester() {
+  return [this](std::string method, Json params) {
+    return Request(std::move(method), std::move(params), config_.timeout);
+  };
+}
+
+Status Upstream::Impl::Unavailable(const std::string& what) const {
+  return Status(StatusCode::kUnavailable, "upstream '" + config_.name + "' " + what,
+                {{"server", config_.name}});
+}
+
+Upstream::Upstream(ServerConfig config, UpstreamObserver* observer)
+    : config_(std::move(config)), impl_(std::make_unique<Impl>(config_, observer)) {}
+
+Upstream::~Upstream() { Stop(); }
+
+void Upstream::Start() { impl_->Start(); }
+
+State Upstream::WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const {
+  return impl_->WaitForFirstAttempt(deadline);
+}
+
+void Upstream::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
+
+State Upstream::state() const { return impl_->state(); }
+
+std::shared_ptr<const Offer> Upstream::offer() const { return impl_->offer(); }
+
+CallId Upstream::Call(std::string method, Json params, ReplyHandler on_reply,
+                      ProgressHandler on_progress) {
+  return impl_->Call(std::move(method), std::move(params), std::move(on_reply),
+                     std::move(on_progress));
+}
+
+void Upstream::Cancel(CallId id, std::string reason) { impl_->Cancel(id, std::move(reason)); }
+
+Status Upstream::Notify(std::string method, Json params) {
+  return impl_->Notify(std::move(method), std::move(params));
+}
+
+}  // namespace mcpgw::upstream
