@@ -79,6 +79,11 @@ void Session::Dispatch(const Message& request, const Reply& reply) {
     return reply(Json{{list.field, (gateway_.catalog().*list.list)()}});
   }
   Result<Route> route = Resolve(method, params);
+  if (!route.ok() && route.status().code() == StatusCode::kInvalidArgument) {
+    // The item may belong to an upstream that is still starting: wait for it, then look again.
+    gateway_.WaitForStartup();
+    route = Resolve(method, params);
+  }
   if (!route.ok()) return reply(route.status());
   Forward(request, route->server, RewriteForUpstream(method, params, route->name));
 }
