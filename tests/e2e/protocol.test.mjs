@@ -1,0 +1,110 @@
+// The stdio protocol at the line level, without the SDK: malformed input, JSON-RPC error codes,
+// version negotiation, and that stdout never carries anything but JSON-RPC.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { RawGateway, makeWorkspace, stderrTail, upstreams } from "./helpers.mjs";
+
+describe("mcpgw stdio protocol (raw lines)", () => {
+  let ws;
+  const raws = [];
+  const spawnRaw = () => {
+    const raw = new RawGateway(ws.configPath);
+    raws.push(raw);
+    return raw;
+  };
+  // Runs fn(raw) on a fresh gateway; on failure appends the raw transcript; always closes it.
+  const check = (name, fn, timeout = 30000) =>
+    test(name, { timeout }, async () => {
+      const raw = spawnRaw();
+      try {
+        await fn(raw);
+      } catch (e) {
+        throw new Error(`${e.message}\n--- stdout lines ---\n${raw.lines.join("\n")}\n${stderrTail(raw.stderrText)}`, { cause: e });
+      } finally {
+        await raw.close();
+      }
+    });
+
+  before(() => {
+    ws = makeWorkspace(() => ({ everything: upstreams.everything() }));
+  });
+
+  after(async () => {
+    await Promise.all(raws.map((r) => r.close()));
+    ws?.cleanup();
+  });
+
+  check("bad JSON gets -32700, non-JSON-RPC gets -32600, and the session stays usable", async (raw) => {
+    raw.sendRaw("this is not json {");
+    const parseError = await raw.nextNew((m) => m.error?.code === -32700, 15000, "-32700 for a line that is not JSON");
+    assert.equal(parseError.id, null);
+
+    raw.sendRaw('{"foo":1}');
+    const invalid = await raw.nextNew((m) => "error" in m, 10000, 'an error for {"foo":1}');
+    assert.equal(invalid.error.code, -32600, JSON.stringify(invalid));
+    assert.equal(invalid.id, null);
+
+    raw.sendRaw('"just a string"');
+    const str = await raw.nextNew((m) => "error" in m, 10000, "an error for a JSON string");
+    assert.equal(str.error.code, -32600, JSON.stringify(str));
+
+    raw.sendRaw('{"jsonrpc":"1.0","id":99,"method":"ping"}');
+    const v1 = await raw.nextNew((m) => "error" in m || m.id === 99, 10000, "an answer to jsonrpc 1.0");
+    assert.equal(v1.error?.code, -32600, JSON.stringify(v1));
+
+    const init = await raw.initialize("2025-11-25", 1);
+    assert.ok(init.result, `initialize failed: ${JSON.stringify(init)}`);
+    assert.equal(init.result.protocolVersion, "2025-11-25");
+
+    // Still usable after more garbage, mid-session.
+    raw.sendRaw("}{");
+    const midParse = await raw.nextNew((m) => "error" in m, 10000, "an error for bad JSON mid-session");
+    assert.equal(midParse.error.code, -32700, JSON.stringify(midParse));
+    await raw.waitForTool("everything__echo");
+    const call = await raw.request(2, "tools/call", { name: "everything__echo", arguments: { message: "ok" } }, 20000);
+    assert.equal(call.result?.content?.[0]?.text, "Echo: ok", JSON.stringify(call));
+
+    assert.deepEqual(raw.badLines, [], "stdout carried something that is not one JSON-RPC message per line");
+  });
+
+  check("every stdout line is a JSON-RPC message, answers carry the caller's ids, notifications get no answer", async (raw) => {
+    await raw.initialize("2025-11-25", "init-1");
+    const ping0 = await raw.request(0, "ping", {}, 10000);
+    assert.deepEqual(ping0.result, {}, JSON.stringify(ping0));
+    await raw.waitForTool("everything__echo");
+    const strId = await raw.request("abc-é", "tools/list", {}, 20000);
+    assert.ok(strId.result?.tools, JSON.stringify(strId));
+    const call = await raw.request(3, "tools/call", { name: "everything__echo", arguments: { message: "raw" } }, 20000);
+    assert.equal(call.result?.content?.[0]?.text, "Echo: raw", JSON.stringify(call));
+    const unknown = await raw.request(4, "no/such/method", {}, 10000);
+    assert.equal(unknown.error?.code, -32601, JSON.stringify(unknown));
+    // A notification for an unknown method is ignored silently; a ping after it is answered.
+    raw.send({ jsonrpc: "2.0", method: "notifications/no-such-thing" });
+    const ping5 = await raw.request(5, "ping", undefined, 10000);
+    assert.deepEqual(ping5.result, {});
+    assert.deepEqual(raw.badLines, [], "non-JSON-RPC output on stdout");
+    const responses = raw.messages.filter((m) => "result" in m || "error" in m);
+    const ids = responses.map((m) => m.id).filter((id) => !String(id).startsWith("list-"));
+    assert.deepEqual([...ids].sort(), ["abc-é", "init-1", 0, 3, 4, 5].sort(),
+      `unexpected set of responses: ${JSON.stringify(responses)}`);
+  });
+
+  check("initialize with 2024-11-05 gets 2024-11-05 back", async (raw) => {
+    const init = await raw.initialize("2024-11-05");
+    assert.equal(init.result?.protocolVersion, "2024-11-05", JSON.stringify(init));
+  });
+
+  check("initialize with 2025-06-18 gets 2025-06-18 back", async (raw) => {
+    const init = await raw.initialize("2025-06-18");
+    assert.equal(init.result?.protocolVersion, "2025-06-18", JSON.stringify(init));
+  });
+
+  check("initialize with an unknown version gets the latest (2025-11-25) and the gateway's capabilities", async (raw) => {
+    const init = await raw.initialize("1999-01-01");
+    assert.ok(init.result, JSON.stringify(init));
+    assert.equal(init.result.protocolVersion, "2025-11-25");
+    assert.equal(init.result.capabilities?.tools?.listChanged, true, JSON.stringify(init.result.capabilities));
+    assert.equal(typeof init.result.serverInfo?.name, "string");
+    assert.equal(typeof init.result.serverInfo?.version, "string");
+  });
+});
