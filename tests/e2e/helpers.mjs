@@ -144,9 +144,12 @@ export async function connectGateway(configPath, { clientOptions = {}, env = {},
     if (stderrText.length > 200000) stderrText = stderrText.slice(-100000);
   });
   const client = new Client({ name: "mcpgw-e2e", version: "1.0.0" }, { capabilities: {}, ...clientOptions });
+  const protocolErrors = [];
+  client.onerror = (e) => protocolErrors.push(String(e?.message ?? e));
   const gw = {
     client,
     transport,
+    protocolErrors,
     stderr: () => stderrText,
     closed: false,
     async close() {

@@ -26,7 +26,7 @@ describe("mcpgw stdio protocol (raw lines)", () => {
     });
 
   before(() => {
-    ws = makeWorkspace(() => ({ everything: upstreams.everything() }));
+    ws = makeWorkspace(() => ({ everything: upstreams.everything(), faulty: upstreams.faulty() }));
   });
 
   after(async () => {
@@ -43,6 +43,11 @@ describe("mcpgw stdio protocol (raw lines)", () => {
     const invalid = await raw.nextNew((m) => "error" in m, 10000, 'an error for {"foo":1}');
     assert.equal(invalid.error.code, -32600, JSON.stringify(invalid));
     assert.equal(invalid.id, null);
+
+    raw.sendRaw("[1,2]");
+    const batch = await raw.nextNew((m) => "error" in m, 10000, "an error for [1,2]");
+    assert.equal(batch.error.code, -32600, JSON.stringify(batch));
+    assert.equal(batch.id, null);
 
     raw.sendRaw('"just a string"');
     const str = await raw.nextNew((m) => "error" in m, 10000, "an error for a JSON string");
@@ -87,6 +92,56 @@ describe("mcpgw stdio protocol (raw lines)", () => {
     const ids = responses.map((m) => m.id).filter((id) => !String(id).startsWith("list-"));
     assert.deepEqual([...ids].sort(), ["abc-é", "init-1", 0, 3, 4, 5].sort(),
       `unexpected set of responses: ${JSON.stringify(responses)}`);
+  });
+
+  check("a string progress token comes back unchanged on the upstream's progress notifications", async (raw) => {
+    await raw.initialize();
+    await raw.waitForTool("faulty__slow");
+    raw.send({ jsonrpc: "2.0", id: "slow-1", method: "tools/call",
+      params: { name: "faulty__slow", arguments: { ms: 300 }, _meta: { progressToken: "tok-é-1" } } });
+    const res = await raw.response("slow-1", 15000);
+    assert.equal(res.result?.content?.[0]?.text, "slept 300", JSON.stringify(res));
+    const progress = raw.messages.filter((m) => m.method === "notifications/progress");
+    assert.deepEqual(progress.map((m) => [m.params.progressToken, m.params.progress, m.params.total]),
+      [["tok-é-1", 1, 2], ["tok-é-1", 2, 2]]);
+    const resIndex = raw.messages.indexOf(res);
+    assert.ok(progress.every((m) => raw.messages.indexOf(m) < resIndex), "progress arrived after the result");
+  });
+
+  check("an upstream's progress notifications and its result reach stdout in the upstream's order", async (raw) => {
+    await raw.initialize();
+    await raw.waitForTool("everything__trigger-long-running-operation");
+    for (const [id, token] of [[10, 77], [11, "t-11"]]) {
+      raw.send({ jsonrpc: "2.0", id, method: "tools/call", params: {
+        name: "everything__trigger-long-running-operation", arguments: { duration: 0.8, steps: 4 }, _meta: { progressToken: token } } });
+    }
+    const [a, b] = await Promise.all([raw.response(10, 15000), raw.response(11, 15000)]);
+    for (const [res, token] of [[a, 77], [b, "t-11"]]) {
+      assert.match(res.result?.content?.[0]?.text ?? "", /Steps: 4\./, JSON.stringify(res));
+      const progress = raw.messages.filter((m) => m.method === "notifications/progress" && m.params.progressToken === token);
+      assert.deepEqual(progress.map((m) => m.params.progress), [1, 2, 3, 4], `progress for token ${token}`);
+      const at = raw.messages.indexOf(res);
+      assert.ok(progress.every((m) => raw.messages.indexOf(m) < at), `a progress notification for ${token} came after its result`);
+    }
+  });
+
+  check("notifications/cancelled with the caller's string id reaches the upstream, and the cancelled call gets no answer", async (raw) => {
+    await raw.initialize();
+    await raw.waitForTool("faulty__hang");
+    raw.send({ jsonrpc: "2.0", id: "hang-1", method: "tools/call", params: { name: "faulty__hang", arguments: {} } });
+    await new Promise((r) => setTimeout(r, 300));
+    raw.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: "hang-1", reason: "e2e" } });
+    let seen = null;
+    for (let i = 0; i < 25 && !seen; i++) {
+      const lc = await raw.request(`lc-${i}`, "tools/call", { name: "faulty__last_cancelled", arguments: {} }, 10000);
+      seen = JSON.parse(lc.result?.content?.[0]?.text ?? "null");
+      if (!seen) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(seen, "the upstream never saw notifications/cancelled");
+    assert.equal(typeof seen.requestId, "number", JSON.stringify(seen));
+    assert.equal(seen.reason, "e2e", "the cancellation reason was not passed on");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!raw.messages.some((m) => m.id === "hang-1"), "the cancelled request was answered anyway");
   });
 
   check("initialize with 2024-11-05 gets 2024-11-05 back", async (raw) => {

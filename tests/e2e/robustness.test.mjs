@@ -241,3 +241,41 @@ describe("shutdown", () => {
     await expectGone(raw, kids);
   });
 });
+
+describe("upstream quirks (fixture flags)", () => {
+  let ws;
+  let gw;
+  const check = (name, fn, timeout = 30000) =>
+    test(name, { timeout }, () => withGatewayStderr(() => gw, fn));
+  const flagged = (...flags) => ({ command: "node", args: [upstreams.faulty().args[0], ...flags] });
+
+  before(async () => {
+    ws = makeWorkspace(() => ({
+      paged: flagged("--paginate"),
+      early: flagged("--notify-before-init"),
+      changing: flagged("--list-changed"),
+    }));
+    gw = await connectGateway(ws.configPath);
+    await withGatewayStderr(() => gw, () => waitForTools(gw.client, ["early__echo"]));
+  }, { timeout: 60000 });
+
+  after(async () => {
+    await gw?.close();
+    ws?.cleanup();
+  });
+
+  check("an upstream that pages tools/list has all its pages merged", async () => {
+    await waitForTools(gw.client, ["paged__echo"], 10000);
+    const names = (await listAllTools(gw.client)).map((t) => t.name).filter((n) => n.startsWith("paged__")).sort();
+    assert.deepEqual(names, ["paged__crash", "paged__echo", "paged__hang", "paged__last_cancelled", "paged__slow"]);
+  });
+
+  check("an upstream that sends a notification before its initialize reply still works", async () => {
+    const r = await gw.client.callTool({ name: "early__echo", arguments: { text: "early bird" } });
+    assert.equal(firstText(r), "early bird");
+  });
+
+  check("a tool an upstream adds later (tools/list_changed) appears in the merged list", async () => {
+    await waitForTools(gw.client, ["changing__added", "changing__echo"], 10000);
+  });
+});
