@@ -94,10 +94,15 @@ Result<Message> ParseMessage(std::string_view text) {
   Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Status(StatusCode::kParse, "Parse error: not valid JSON");
   if (!parsed.is_object()) return Invalid("a JSON-RPC message must be a JSON object");
+  // Kept before parsing consumes it, so an invalid request can be answered under its own id.
+  Json id = parsed.contains("id") && IsValidId(parsed["id"]) ? parsed["id"] : Json();
   auto version = parsed.find("jsonrpc");
-  if (version == parsed.end() || *version != "2.0") return Invalid("\"jsonrpc\" must be \"2.0\"");
-  if (parsed.contains("method")) return ParseCall(parsed);
-  return ParseResponse(parsed);
+  Result<Message> message = version == parsed.end() || *version != "2.0"
+                                ? Invalid("\"jsonrpc\" must be \"2.0\"")
+                            : parsed.contains("method") ? ParseCall(parsed)
+                                                        : ParseResponse(parsed);
+  if (message.ok() || id.is_null()) return message;
+  return Status(StatusCode::kInvalidMessage, message.status().message(), std::move(id));
 }
 
 std::string Serialize(const Message& message) {
@@ -131,7 +136,7 @@ Message ReplyToUnreadableFrame(const Status& status) {
                                                   : error_code::kInvalidRequest;
   std::string text = status.code() == StatusCode::kParse ? "Parse error"
                                                          : "Invalid Request: " + status.message();
-  return MakeError(nullptr, RpcError{code, std::move(text), nullptr});
+  return MakeError(status.detail(), RpcError{code, std::move(text), nullptr});
 }
 
 }  // namespace mcpgw::protocol

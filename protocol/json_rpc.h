@@ -53,14 +53,16 @@ Message MakeError(Json id, RpcError error);
 
 // Parses one message. Never throws. Fails with kParse for text that is not JSON and with
 // kInvalidMessage for JSON that is not a JSON-RPC 2.0 message (batches included: the revisions
-// this gateway negotiates have no batching).
+// this gateway negotiates have no batching); when such an object has a usable id, the status's
+// detail() holds it.
 Result<Message> ParseMessage(std::string_view text);
 
 // The message as compact one-line JSON (no embedded newlines), without a trailing newline.
 std::string Serialize(const Message& message);
 
 // The error reply a peer gets for a frame that could not be read (kParse, kInvalidMessage,
-// kTooLarge): id null, as JSON-RPC 2.0 requires when the id cannot be known.
+// kTooLarge): under the frame's id when ParseMessage could read one, else id null, as JSON-RPC
+// 2.0 requires when the id cannot be known.
 Message ReplyToUnreadableFrame(const Status& status);
 
 }  // namespace mcpgw::protocol

@@ -163,3 +163,29 @@ describe("mcpgw stdio protocol (raw lines)", () => {
     assert.equal(typeof init.result.serverInfo?.version, "string");
   });
 });
+
+describe("mcpgw stdio protocol: the message size limit", () => {
+  let ws;
+  let raw;
+  before(() => {
+    ws = makeWorkspace(() => ({ everything: upstreams.everything() }), {
+      gateway: { max_message_bytes: 4096 },
+    });
+    raw = new RawGateway(ws.configPath);
+  });
+  after(async () => {
+    await raw?.close();
+    ws?.cleanup();
+  });
+
+  test("a line over max_message_bytes gets -32600 and the next request is answered", { timeout: 30000 }, async () => {
+    const big = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "ping", params: { pad: "x".repeat(10000) } });
+    raw.sendRaw(big);
+    const tooLarge = await raw.nextNew((m) => "error" in m, 10000, "an error for an oversized line");
+    assert.equal(tooLarge.error.code, -32600, JSON.stringify(tooLarge));
+    assert.match(tooLarge.error.message, /exceeds 4096 bytes/);
+    const ping = await raw.request(8, "ping", {}, 10000);
+    assert.deepEqual(ping.result, {}, JSON.stringify(ping));
+    assert.deepEqual(raw.badLines, []);
+  });
+});
