@@ -56,18 +56,25 @@ constexpr ListMethod kListMethods[] = {
 
 }  // namespace
 
-Session::Session(Gateway& gateway, ClientSink sink) : gateway_(gateway), sink_(std::move(sink)) {
+void Responder::Answer(Result<Json> outcome) const {
+  if (outcome.ok()) return sink(protocol::MakeResult(id, std::move(outcome).value()));
+  sink(protocol::MakeError(id, ToRpcError(outcome.status())));
+}
+
+Session::Session(Gateway& gateway, ClientSink notifications)
+    : gateway_(gateway), notifications_(std::move(notifications)) {
   gateway_.AddNotifier(this);
 }
 
 Session::~Session() { gateway_.RemoveNotifier(this); }
 
-void Session::HandleRequest(Message request) {
-  Json id = request.id;
-  Dispatch(request, [this, id](Result<Json> outcome) { Answer(id, std::move(outcome)); });
+void Session::HandleRequest(Message request, ClientSink reply_sink) {
+  Responder responder{request.id, std::move(reply_sink)};
+  Dispatch(request, responder);
 }
 
-void Session::Dispatch(const Message& request, const Reply& reply) {
+void Session::Dispatch(const Message& request, const Responder& responder) {
+  auto reply = [&responder](Result<Json> outcome) { responder.Answer(std::move(outcome)); };
   const std::string& method = request.method;
   const Json params = request.params.is_object() ? request.params : Json::object();
   if (method == "initialize") return reply(Initialize(params));
@@ -85,7 +92,7 @@ void Session::Dispatch(const Message& request, const Reply& reply) {
     route = Resolve(method, params);
   }
   if (!route.ok()) return reply(route.status());
-  Forward(request, route->server, RewriteForUpstream(method, params, route->name));
+  Forward(request, responder, route->server, RewriteForUpstream(method, params, route->name));
 }
 
 Result<Route> Session::Resolve(const std::string& method, const Json& params) const {
@@ -142,42 +149,43 @@ Json Session::Initialize(const Json& params) {
           {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
 }
 
-void Session::Forward(const Message& request, const std::string& server, Json params) {
+void Session::Forward(const Message& request, const Responder& responder,
+                      const std::string& server, Json params) {
   upstream::Upstream* upstream = gateway_.FindUpstream(server);
   if (upstream == nullptr) {
-    return Answer(request.id, Status(StatusCode::kUnavailable,
-                                     "upstream '" + server + "' is disabled", {{"server", server}}));
+    return responder.Answer(Status(StatusCode::kUnavailable,
+                                   "upstream '" + server + "' is disabled", {{"server", server}}));
   }
   const std::string key = request.id.dump();
   {
     std::lock_guard lock(mutex_);
     if (!in_flight_.emplace(key, InFlight{upstream}).second) {
-      return Answer(request.id, Status(StatusCode::kInvalidMessage,
-                                       "request id " + key + " is already in use"));
+      return responder.Answer(
+          Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use"));
     }
   }
   upstream::CallId call_id = upstream->Call(
       request.method, std::move(params),
-      [this, key, id = request.id](Result<Json> outcome) {
+      [this, key, responder](Result<Json> outcome) {
         {
           std::lock_guard lock(mutex_);
           in_flight_.erase(key);
         }
         // A cancelled request gets no answer (the client has stopped waiting for one).
-        if (outcome.status().code() != StatusCode::kCancelled) Answer(id, std::move(outcome));
+        if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
       },
-      ProgressRelay(request.params));
+      ProgressRelay(request.params, responder.sink));
   RecordCallId(key, upstream, call_id);
 }
 
-upstream::ProgressHandler Session::ProgressRelay(const Json& params) {
+upstream::ProgressHandler Session::ProgressRelay(const Json& params, const ClientSink& sink) {
   if (!params.is_object() || !params.contains("_meta")) return nullptr;
   const Json& meta = params["_meta"];
   if (!meta.is_object() || !meta.contains("progressToken")) return nullptr;
   // The client's own token goes back on every progress notification for this request.
-  return [this, token = meta["progressToken"]](Json progress) {
+  return [sink, token = meta["progressToken"]](Json progress) {
     progress["progressToken"] = token;
-    sink_(protocol::MakeNotification("notifications/progress", std::move(progress)));
+    sink(protocol::MakeNotification("notifications/progress", std::move(progress)));
   };
 }
 
@@ -239,12 +247,7 @@ void Session::NotifyClient(const Message& notification) {
     std::lock_guard lock(mutex_);
     if (!initialized_) return;
   }
-  sink_(notification);
-}
-
-void Session::Answer(const Json& id, Result<Json> outcome) {
-  if (outcome.ok()) return sink_(protocol::MakeResult(id, std::move(outcome).value()));
-  sink_(protocol::MakeError(id, ToRpcError(outcome.status())));
+  notifications_(notification);
 }
 
 }  // namespace mcpgw::proxy

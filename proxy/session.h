@@ -13,21 +13,33 @@ namespace mcpgw::proxy {
 // Sends one message to this session's client. Must be safe to call from any thread.
 using ClientSink = std::function<void(const protocol::Message&)>;
 
+// Where the answer to one request goes: its id, and the sink that carries the answer and the
+// notifications that belong to the request (progress). On stdio that is the one connection; on
+// HTTP, the POST's own response.
+struct Responder {
+  protocol::Json id;
+  ClientSink sink;
+  // Sends the result, or the error ToRpcError makes of the status, under id.
+  void Answer(protocol::Result<protocol::Json> outcome) const;
+};
+
 // One downstream client: the single dispatch point every downstream transport calls. Answers
 // initialize, ping and the lists itself; routes everything else through the Catalog to an
 // upstream, mapping the client's request ids and progress tokens to the upstream's and back.
 class Session : public ClientNotifier {
  public:
-  // Registers with the gateway for list_changed and log notifications until destroyed.
-  Session(Gateway& gateway, ClientSink sink);
+  // Registers with the gateway until destroyed; list_changed and upstream log messages go to
+  // notifications once the client has sent initialize.
+  Session(Gateway& gateway, ClientSink notifications);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Handles one request. The answer (result or error) goes to the sink exactly once, possibly
-  // later and on another thread, unless the client cancels the request first. Any thread;
-  // concurrent calls are fine. May block while upstreams are still starting (list requests).
-  void HandleRequest(protocol::Message request);
+  // Handles one request. The answer (result or error) goes to reply_sink exactly once, possibly
+  // later and on another thread, unless the client cancels the request first; progress for the
+  // request goes there before it. Any thread; concurrent calls are fine. May block while
+  // upstreams are still starting (list requests).
+  void HandleRequest(protocol::Message request, ClientSink reply_sink);
 
   // Handles one notification from the client (initialized, cancelled, ...). Never blocks.
   void HandleNotification(const protocol::Message& notification);
@@ -44,7 +56,7 @@ class Session : public ClientNotifier {
   };
   using Reply = std::function<void(protocol::Result<protocol::Json>)>;
 
-  void Dispatch(const protocol::Message& request, const Reply& reply);
+  void Dispatch(const protocol::Message& request, const Responder& responder);
   protocol::Json Initialize(const protocol::Json& params);
   // Which upstream serves a routed request, and the item's name there; kNotFound for a method
   // the gateway does not route.
@@ -52,15 +64,16 @@ class Session : public ClientNotifier {
   protocol::Result<Route> ResolveCompletionRef(const protocol::Json& params) const;
   static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
                                            const std::string& name);
-  void Forward(const protocol::Message& request, const std::string& server, protocol::Json params);
-  upstream::ProgressHandler ProgressRelay(const protocol::Json& params);
+  void Forward(const protocol::Message& request, const Responder& responder,
+               const std::string& server, protocol::Json params);
+  static upstream::ProgressHandler ProgressRelay(const protocol::Json& params,
+                                                 const ClientSink& sink);
   void RecordCallId(const std::string& key, upstream::Upstream* upstream, upstream::CallId call_id);
   void SetLogLevel(const protocol::Json& params, const Reply& reply);
   void CancelRequest(const protocol::Json& params);
-  void Answer(const protocol::Json& id, protocol::Result<protocol::Json> outcome);
 
   Gateway& gateway_;
-  ClientSink sink_;
+  ClientSink notifications_;
   std::mutex mutex_;
   bool initialized_ = false;                 // guarded by mutex_
   std::map<std::string, InFlight> in_flight_;  // key: the client's id as JSON text; guarded

@@ -12,9 +12,10 @@ StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd)
                  protocol::LineTransport::Ownership::kBorrowed) {}
 
 void StdioServer::Run() {
-  Session session(gateway_, [this](const protocol::Message& message) {
+  ClientSink to_client = [this](const protocol::Message& message) {
     if (!transport_.Send(message).ok()) log::Debug("client gone; dropped {}", message.method);
-  });
+  };
+  Session session(gateway_, to_client);
   WorkerPool workers(gateway_.config().gateway.workers);
   while (true) {
     protocol::Result<protocol::Message> received = transport_.Receive();
@@ -26,8 +27,8 @@ void StdioServer::Run() {
     }
     protocol::Message& message = received.value();
     if (message.is_request()) {
-      workers.Submit([&session, request = std::move(message)]() mutable {
-        session.HandleRequest(std::move(request));
+      workers.Submit([&session, &to_client, request = std::move(message)]() mutable {
+        session.HandleRequest(std::move(request), to_client);
       });
     } else if (message.is_notification()) {
       session.HandleNotification(message);

@@ -95,4 +95,18 @@ TEST_CASE("ReplyToUnreadableFrame answers -32700 for bad JSON and -32600 otherwi
   CHECK(too_large.error->code == error_code::kInvalidRequest);
 }
 
+TEST_CASE("An invalid message with a readable id is answered under that id") {
+  auto parsed = ParseMessage(R"({"jsonrpc":"2.0","id":5})");
+  REQUIRE_FALSE(parsed.ok());
+  Message reply = ReplyToUnreadableFrame(parsed.status());
+  CHECK(reply.id == 5);
+  CHECK(reply.error->code == error_code::kInvalidRequest);
+
+  auto wrong_version = ParseMessage(R"({"jsonrpc":"1.0","id":"a","method":"ping"})");
+  CHECK(ReplyToUnreadableFrame(wrong_version.status()).id == "a");
+
+  auto object_id = ParseMessage(R"({"jsonrpc":"2.0","id":{},"method":"ping"})");
+  CHECK(ReplyToUnreadableFrame(object_id.status()).id.is_null());
+}
+
 }  // namespace mcpgw::protocol

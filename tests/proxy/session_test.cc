@@ -16,13 +16,14 @@ struct Conversation {
   Gateway gateway{Config{}};
   std::mutex mutex;
   std::vector<Message> sent;
-  Session session{gateway, [this](const Message& message) {
-                    std::lock_guard lock(mutex);
-                    sent.push_back(message);
-                  }};
+  ClientSink record = [this](const Message& message) {
+    std::lock_guard lock(mutex);
+    sent.push_back(message);
+  };
+  Session session{gateway, record};
 
   Message Ask(const std::string& method, Json params = Json::object()) {
-    session.HandleRequest(protocol::MakeRequest(42, method, std::move(params)));
+    session.HandleRequest(protocol::MakeRequest(42, method, std::move(params)), record);
     std::lock_guard lock(mutex);
     REQUIRE(!sent.empty());
     Message last = sent.back();
