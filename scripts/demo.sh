@@ -3,8 +3,8 @@
 # server-everything, server-filesystem (reading conf/demo-files) and server-memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-dir=$(scripts/build.sh)
+scripts/setup.sh </dev/null  # stdin is the client's: keep it for the gateway
+dir=$(scripts/build.sh </dev/null)
 cat >&2 <<HINT
 mcpgw is serving MCP on stdin/stdout in front of conf/demo.json. Try typing:
 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"me","version":"1"}}}
