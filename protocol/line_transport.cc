@@ -35,7 +35,7 @@ LineTransport::~LineTransport() {
 
 bool LineTransport::ReadMore() {
   char buffer[64 * 1024];
-  while (!closed_) {
+  while (!closed_ && !stop_receiving_) {
     pollfd fds[2] = {{read_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
     if (poll(fds, wake_pipe_[0] >= 0 ? 2 : 1, -1) < 0) {
       if (errno == EINTR) continue;
@@ -83,6 +83,15 @@ Status LineTransport::SendLine(std::string_view line) {
 
 void LineTransport::Close() {
   if (closed_.exchange(true)) return;
+  WakeReceiver();
+}
+
+void LineTransport::StopReceiving() {
+  if (stop_receiving_.exchange(true)) return;
+  WakeReceiver();
+}
+
+void LineTransport::WakeReceiver() {
   if (wake_pipe_[1] >= 0) {
     char byte = 0;
     [[maybe_unused]] ssize_t n = write(wake_pipe_[1], &byte, 1);

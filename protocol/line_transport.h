@@ -24,17 +24,23 @@ class LineTransport : public Transport {
   Status Send(const Message& message) override;
   void Close() override;
 
+  // Ends input only: a waiting or later Receive fails with kClosed, while Send still works, so
+  // answers to requests already read can go out. Async-signal-safe, for a SIGTERM handler.
+  void StopReceiving();
+
   // Writes a line that is already serialized (no trailing newline). Same contract as Send.
   Status SendLine(std::string_view line);
 
  private:
-  bool ReadMore();  // false at end of stream or after Close()
+  bool ReadMore();  // false at end of stream, after Close() or after StopReceiving()
+  void WakeReceiver();
 
   const int read_fd_;
   const int write_fd_;
   const Ownership ownership_;
-  int wake_pipe_[2] = {-1, -1};  // written by Close() to unblock poll() in Receive()
+  int wake_pipe_[2] = {-1, -1};  // written to unblock poll() in Receive()
   std::atomic<bool> closed_{false};
+  std::atomic<bool> stop_receiving_{false};
   bool input_ended_ = false;           // reader thread only; sending may still go on
   std::deque<Result<Message>> ready_;  // reader thread only
   LineFramer framer_;                  // reader thread only

@@ -55,7 +55,7 @@ int Serve(const std::string& config_path) {
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);
   gateway.Start();
-  server.Run();
+  server.Run(std::chrono::milliseconds(10000));
   running_server = nullptr;
   return 0;
 }

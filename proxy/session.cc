@@ -171,6 +171,7 @@ void Session::Forward(const Message& request, const Responder& responder,
           std::lock_guard lock(mutex_);
           in_flight_.erase(key);
         }
+        idle_.notify_all();
         // A cancelled request gets no answer (the client has stopped waiting for one).
         if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
       },
@@ -240,6 +241,11 @@ void Session::CancelRequest(const Json& params) {
     call_id = found->second.call_id;
   }
   upstream->Cancel(call_id, reason);
+}
+
+bool Session::WaitForIdle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_until(lock, deadline, [this] { return in_flight_.empty(); });
 }
 
 void Session::NotifyClient(const Message& notification) {

@@ -3,6 +3,8 @@
 #include "protocol/json_rpc.h"
 #include "proxy/gateway.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -44,6 +46,10 @@ class Session : public ClientNotifier {
   // Handles one notification from the client (initialized, cancelled, ...). Never blocks.
   void HandleNotification(const protocol::Message& notification);
 
+  // Blocks until no forwarded request is waiting for its upstream, or until the deadline.
+  // Returns whether it became idle. Any thread.
+  bool WaitForIdle(std::chrono::steady_clock::time_point deadline);
+
   // ClientNotifier: forwards gateway news once the client has sent initialize.
   void NotifyClient(const protocol::Message& notification) override;
 
@@ -75,6 +81,7 @@ class Session : public ClientNotifier {
   Gateway& gateway_;
   ClientSink notifications_;
   std::mutex mutex_;
+  std::condition_variable idle_;             // notified when in_flight_ shrinks
   bool initialized_ = false;                 // guarded by mutex_
   std::map<std::string, InFlight> in_flight_;  // key: the client's id as JSON text; guarded
 };

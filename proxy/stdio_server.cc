@@ -11,7 +11,7 @@ StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd)
       transport_(in_fd, out_fd, gateway.config().gateway.max_message_bytes,
                  protocol::LineTransport::Ownership::kBorrowed) {}
 
-void StdioServer::Run() {
+void StdioServer::Run(std::chrono::milliseconds drain_timeout) {
   ClientSink to_client = [this](const protocol::Message& message) {
     if (!transport_.Send(message).ok()) log::Debug("client gone; dropped {}", message.method);
   };
@@ -35,9 +35,12 @@ void StdioServer::Run() {
     }
     // Responses: the gateway sends the client no requests yet, so there is nothing to match.
   }
-  log::Info("client closed the connection; shutting down");
-  gateway_.Stop();  // fails the calls still waiting, so the workers finish at once
-  workers.Shutdown();
+  log::Info("input ended; answering the requests already read, then shutting down");
+  workers.Shutdown();  // the queued requests are dispatched first
+  if (!session.WaitForIdle(std::chrono::steady_clock::now() + drain_timeout)) {
+    log::Warn("calls still waiting after {} ms fail now", drain_timeout.count());
+  }
+  gateway_.Stop();  // fails the calls still waiting
 }
 
 }  // namespace mcpgw::proxy

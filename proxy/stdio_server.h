@@ -1,6 +1,8 @@
 #pragma once
 
 #include "protocol/line_transport.h"
+
+#include <chrono>
 #include "proxy/gateway.h"
 
 namespace mcpgw::proxy {
@@ -12,12 +14,13 @@ class StdioServer {
  public:
   StdioServer(Gateway& gateway, int in_fd, int out_fd);
 
-  // Serves until end of input or Stop(), then stops the gateway's upstreams (SIGTERM, then
-  // SIGKILL after the grace period) and returns. Unreadable lines are answered and skipped.
-  void Run();
+  // Serves until end of input or Stop(); then answers the requests already read (waiting up to
+  // drain_timeout for their upstreams), stops the gateway's upstreams (SIGTERM, then SIGKILL
+  // after the grace period) and returns. Unreadable lines are answered and skipped.
+  void Run(std::chrono::milliseconds drain_timeout);
 
   // Makes Run() finish as if input had ended. Async-signal-safe, so a SIGTERM handler may call it.
-  void Stop() { transport_.Close(); }
+  void Stop() { transport_.StopReceiving(); }
 
  private:
   Gateway& gateway_;

@@ -2,7 +2,7 @@
 // version negotiation, and that stdout never carries anything but JSON-RPC.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { RawGateway, makeWorkspace, stderrTail, upstreams } from "./helpers.mjs";
+import { RawGateway, gatewayBin, makeWorkspace, stderrTail, upstreams, withTimeout } from "./helpers.mjs";
 
 describe("mcpgw stdio protocol (raw lines)", () => {
   let ws;
@@ -187,5 +187,35 @@ describe("mcpgw stdio protocol: the message size limit", () => {
     const ping = await raw.request(8, "ping", {}, 10000);
     assert.deepEqual(ping.result, {}, JSON.stringify(ping));
     assert.deepEqual(raw.badLines, []);
+  });
+});
+
+describe("mcpgw stdio protocol: end of input", () => {
+  let ws;
+  before(() => {
+    ws = makeWorkspace(() => ({ everything: upstreams.everything() }));
+  });
+  after(() => ws?.cleanup());
+
+  test("requests written just before end of input are still answered, then the gateway exits 0", { timeout: 60000 }, async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(gatewayBin(), ["--config", ws.configPath], { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+    const lines = [
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } } },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "everything__echo", arguments: { message: "last words" } } },
+    ];
+    child.stdin.end(lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    const code = await withTimeout(exited, 45000, "gateway exit after end of input");
+    const replies = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const echo = replies.find((m) => m.id === 2);
+    assert.ok(echo, `no answer to the call; stdout:\n${stdout}\n${stderrTail(stderr)}`);
+    assert.equal(echo.result?.content?.[0]?.text, "Echo: last words", JSON.stringify(echo));
+    assert.equal(code, 0);
   });
 });
