@@ -19,6 +19,8 @@ inline constexpr int kUpstreamUnavailable = -32001;
 inline constexpr int kUpstreamTimeout = -32002;
 inline constexpr int kPermissionDenied = -32003;
 inline constexpr int kRateLimited = -32004;
+// An HTTP-level refusal (missing or unknown session, bad header, ...), as the TS SDK answers.
+inline constexpr int kTransportError = -32000;
 }  // namespace error_code
 
 // The only error type that crosses the wire.

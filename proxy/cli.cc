@@ -5,10 +5,12 @@
 #include "proxy/config.h"
 #include "proxy/config_report.h"
 #include "proxy/gateway.h"
+#include "proxy/http_server.h"
 #include "proxy/stdio_server.h"
 #include "proxy/tool_formats.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
 #include <unistd.h>
@@ -16,10 +18,12 @@
 namespace mcpgw::proxy {
 namespace {
 
-StdioServer* running_server = nullptr;  // for the signal handler
+StdioServer* running_server = nullptr;      // for the signal handler
+HttpServer* running_http_server = nullptr;  // for the signal handler
 
 void StopOnSignal(int) {
   if (running_server != nullptr) running_server->Stop();
+  if (running_http_server != nullptr) running_http_server->Stop();
 }
 
 protocol::Result<Config> LoadOrExplain(const std::string& config_path) {
@@ -43,12 +47,36 @@ int ClaimStdoutForProtocol() {
   return protocol_fd >= 0 ? protocol_fd : STDOUT_FILENO;
 }
 
+// gateway.session_secret, else MCPGW_SESSION_SECRET, else a random one for this process only.
+std::string SessionSecret(const GatewaySettings& settings) {
+  if (!settings.session_secret.empty()) return settings.session_secret;
+  const char* from_env = std::getenv("MCPGW_SESSION_SECRET");
+  if (from_env != nullptr && *from_env != '\0') return from_env;
+  log::Info("no gateway.session_secret or MCPGW_SESSION_SECRET: using a random secret, so "
+            "sessions work on this replica only");
+  return SessionTokens::RandomSecret();
+}
+
+int ServeHttp(Config config) {
+  Gateway gateway(std::move(config));
+  HttpServer server(gateway, SessionSecret(gateway.config().gateway));
+  running_http_server = &server;
+  std::signal(SIGTERM, StopOnSignal);
+  std::signal(SIGINT, StopOnSignal);
+  gateway.Start();
+  protocol::Status served = server.Run(gateway.config().gateway.listen);
+  running_http_server = nullptr;
+  return served.ok() ? 0 : Fail(served);
+}
+
 }  // namespace
 
-int Serve(const std::string& config_path) {
-  int protocol_fd = ClaimStdoutForProtocol();
+int Serve(const std::string& config_path, const std::string& listen) {
   auto config = LoadOrExplain(config_path);
   if (!config.ok()) return Fail(config.status());
+  if (!listen.empty()) config->gateway.listen = listen;
+  if (!config->gateway.listen.empty()) return ServeHttp(std::move(config).value());
+  int protocol_fd = ClaimStdoutForProtocol();
   Gateway gateway(std::move(config).value());
   StdioServer server(gateway, STDIN_FILENO, protocol_fd);
   running_server = &server;

@@ -9,8 +9,10 @@ namespace mcpgw::proxy {
 // success, 1 with a one-line reason on stderr otherwise. Only `tools`, `check` and `hash-key`
 // print to stdout; Serve keeps stdout for protocol messages alone.
 
-// Serves MCP over stdin/stdout until stdin ends or SIGTERM/SIGINT arrives.
-int Serve(const std::string& config_path);
+// Serves MCP over stdin/stdout until stdin ends or SIGTERM/SIGINT arrives; with `listen`
+// (HOST:PORT, or gateway.listen from the config) serves HTTP instead until SIGTERM/SIGINT, then
+// drains and exits 0.
+int Serve(const std::string& config_path, const std::string& listen = {});
 // Validates the config and prints its servers, aliases and settings.
 int Check(const std::string& config_path);
 // Starts the upstreams, waits for them up to the start-up deadline and prints the merged tools

@@ -44,6 +44,13 @@ bool IsNameChars(std::string_view s) {
 bool IsName(std::string_view s) { return s.size() <= kMaxNameLength && IsNameChars(s); }
 bool IsNonEmpty(std::string_view s) { return !s.empty(); }
 
+bool IsHttpUrl(std::string_view s) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (s.starts_with(scheme) && s.size() > scheme.size()) return true;
+  }
+  return false;
+}
+
 bool IsUrl(std::string_view s) {
   for (std::string_view scheme : {"http://", "https://", "ws://", "wss://"}) {
     if (s.starts_with(scheme) && s.size() > scheme.size()) return true;
@@ -82,13 +89,52 @@ Status CheckTopLevel(const Json& doc) {
   return CheckKeys(doc, "", {"mcpServers", "aliases", "gateway"});
 }
 
-Status ParseGateway(const Json& doc, const EnvLookup& env, GatewaySettings& out) {
+bool IsOrigin(std::string_view s) {
+  return (s.starts_with("http://") || s.starts_with("https://")) && s.find('/', 8) == s.npos;
+}
+
+std::string ResolveCwd(const std::string& cwd, const std::filesystem::path& base_dir);
+
+Status ParseHttpSettings(const Json& gateway, const EnvLookup& env,
+                         const std::filesystem::path& base_dir, GatewaySettings& out) {
+  FieldReader f(gateway, "gateway", env);
+  f.String("session_secret", out.session_secret, IsNonEmpty, "a non-empty string");
+  f.StringList("allowed_origins", out.allowed_origins);
+  f.StringList("allowed_hosts", out.allowed_hosts);
+  f.String("tls_cert", out.tls_cert, IsNonEmpty, "a non-empty path");
+  f.String("tls_key", out.tls_key, IsNonEmpty, "a non-empty path");
+  if (auto v = f.Integer("drain_timeout_ms", 0, kMaxMillis, "an integer from 0 to 2147483647")) {
+    out.drain_timeout = std::chrono::milliseconds(*v);
+  }
+  if (auto v = f.Integer("sse_keepalive_ms", 1, kMaxMillis, kPositiveMillis)) {
+    out.sse_keepalive = std::chrono::milliseconds(*v);
+  }
+  if (!f.status().ok()) return f.status();
+  for (std::size_t i = 0; i < out.allowed_origins.size(); ++i) {
+    if (!IsOrigin(out.allowed_origins[i])) {
+      return InvalidAt(fmt::format("gateway.allowed_origins[{}]", i),
+                       "must be an origin: http(s)://HOST[:PORT], no path");
+    }
+  }
+  if (out.tls_cert.empty() != out.tls_key.empty()) {
+    return InvalidAt(out.tls_cert.empty() ? "gateway.tls_cert" : "gateway.tls_key",
+                     "is required when the other of tls_cert and tls_key is given");
+  }
+  out.tls_cert = ResolveCwd(out.tls_cert, base_dir);  // relative to the config file, like cwd
+  out.tls_key = ResolveCwd(out.tls_key, base_dir);
+  return Status::Ok();
+}
+
+Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem::path& base_dir,
+                    GatewaySettings& out) {
   auto gateway = doc.find("gateway");
   if (gateway == doc.end()) return Status::Ok();
   if (!gateway->is_object()) return InvalidAt("gateway", "must be an object");
   Status keys = CheckKeys(*gateway, "gateway",
                           {"separator", "max_tool_name_length", "listen", "startup_timeout_ms",
-                           "shutdown_grace_ms", "max_message_bytes", "workers"});
+                           "shutdown_grace_ms", "max_message_bytes", "workers", "session_secret",
+                           "allowed_origins", "allowed_hosts", "tls_cert", "tls_key",
+                           "drain_timeout_ms", "sse_keepalive_ms"});
   if (!keys.ok()) return keys;
   FieldReader f(*gateway, "gateway", env);
   f.String("separator", out.separator, IsNameChars, "a non-empty string of A-Z a-z 0-9 _ -");
@@ -107,11 +153,13 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, GatewaySettings& out)
     out.max_message_bytes = *v;
   }
   if (auto v = f.Integer("workers", 1, 256, "an integer from 1 to 256")) out.workers = *v;
-  return f.status();
+  if (!f.status().ok()) return f.status();
+  return ParseHttpSettings(*gateway, env, base_dir, out);
 }
 
-// Validates the shape of an "auth" object (DESIGN.md: bearer, api_key, basic, oauth2).
-Status CheckAuth(const Json& auth, const std::string& path, const EnvLookup& env, bool expand) {
+// Reads an "auth" object (DESIGN.md: bearer, api_key, basic, oauth2) into out.
+Status ReadAuth(const Json& auth, const std::string& path, const EnvLookup& env,
+                upstream::AuthConfig& out) {
   static const std::map<std::string, std::pair<KeyList, KeyList>> kShapes = {
       {"bearer", {{"token"}, {}}},
       {"api_key", {{"key"}, {"header"}}},
@@ -119,7 +167,7 @@ Status CheckAuth(const Json& auth, const std::string& path, const EnvLookup& env
       {"oauth2", {{"client_id", "client_secret", "token_url"}, {"scope", "audience"}}},
   };  // type -> {required keys, optional keys}
   if (!auth.is_object()) return InvalidAt(path, "must be an object");
-  FieldReader f(auth, path, env, expand);
+  FieldReader f(auth, path, env);
   std::string type;
   f.String("type", type);
   auto shape = kShapes.find(type);
@@ -137,8 +185,22 @@ Status CheckAuth(const Json& auth, const std::string& path, const EnvLookup& env
       return InvalidAt(JoinPath(path, key), fmt::format("is required for {} auth", type));
     }
   }
-  std::string value;
-  for (std::string_view key : allowed) f.String(key, value);
+  static const std::map<std::string, upstream::AuthType> kTypes = {
+      {"bearer", upstream::AuthType::kBearer},
+      {"api_key", upstream::AuthType::kApiKey},
+      {"basic", upstream::AuthType::kBasic},
+      {"oauth2", upstream::AuthType::kOAuth2}};
+  out.type = kTypes.at(type);
+  for (auto [key, field] : {std::pair{"token", &out.token}, {"key", &out.key}, {"header", &out.header},
+                            {"username", &out.username}, {"password", &out.password},
+                            {"client_id", &out.client_id}, {"client_secret", &out.client_secret},
+                            {"token_url", &out.token_url}, {"scope", &out.scope},
+                            {"audience", &out.audience}}) {
+    f.String(key, *field);
+  }
+  if (out.type == upstream::AuthType::kOAuth2 && f.status().ok() && !IsHttpUrl(out.token_url)) {
+    return InvalidAt(JoinPath(path, "token_url"), "must be an http:// or https:// URL");
+  }
   return f.status();
 }
 
@@ -168,8 +230,7 @@ Result<TransportType> ReadType(const Json& entry, const std::string& path, const
 
 Status ReadServerFields(const Json& entry, const std::string& path, const ServerContext& context,
                         ServerConfig& server) {
-  bool stdio = server.type == TransportType::kStdio;
-  FieldReader f(entry, path, context.env, stdio);
+  FieldReader f(entry, path, context.env);
   f.String("command", server.command, IsNonEmpty, "a non-empty string");
   f.StringList("args", server.args);
   f.StringMap("env", server.env);
@@ -180,21 +241,36 @@ Status ReadServerFields(const Json& entry, const std::string& path, const Server
     server.timeout = std::chrono::milliseconds(*v);
   }
   f.Bool("enabled", server.enabled);
+  f.Bool("tls_verify", server.tls_verify);
+  f.String("ca_file", server.ca_file, IsNonEmpty, "a non-empty path");
   if (!f.status().ok() || !entry.contains("auth")) return f.status();
-  return CheckAuth(entry["auth"], f.PathOf("auth"), context.env, stdio);
+  return ReadAuth(entry["auth"], f.PathOf("auth"), context.env, server.auth);
 }
 
-// This version runs stdio upstreams only; they take a command and none of the network fields.
-Status CheckSupported(const Json& entry, const std::string& path, TransportType type) {
-  if (type != TransportType::kStdio) {
-    return InvalidAt(JoinPath(path, "type"),
-                     fmt::format("\"{}\" upstreams are not supported by this version of mcpgw yet",
-                                 TransportTypeName(type)));
+// A network server takes a url of its scheme and none of the process fields.
+Status CheckNetworkFields(const Json& entry, const std::string& path, const ServerConfig& server) {
+  if (!entry.contains("url")) {
+    return InvalidAt(JoinPath(path, "url"),
+                     fmt::format("is required for a {} server", TransportTypeName(server.type)));
   }
+  bool websocket = server.type == TransportType::kWebSocket;
+  if (websocket == IsHttpUrl(server.url)) {
+    return InvalidAt(JoinPath(path, "url"), websocket ? "must be a ws:// or wss:// URL"
+                                                      : "must be an http:// or https:// URL");
+  }
+  for (std::string_view key : {"command", "args", "env", "cwd"}) {
+    if (entry.contains(key)) return InvalidAt(JoinPath(path, key), "is only for stdio servers");
+  }
+  return Status::Ok();
+}
+
+// A stdio server takes a command and none of the network fields.
+Status CheckFieldsOfType(const Json& entry, const std::string& path, const ServerConfig& server) {
+  if (server.type != TransportType::kStdio) return CheckNetworkFields(entry, path, server);
   if (!entry.contains("command")) {
     return InvalidAt(JoinPath(path, "command"), "is required for a stdio server");
   }
-  for (std::string_view key : {"url", "headers", "auth"}) {
+  for (std::string_view key : {"url", "headers", "auth", "tls_verify", "ca_file"}) {
     if (entry.contains(key)) {
       return InvalidAt(JoinPath(path, key), "is only for http, sse and websocket servers");
     }
@@ -218,16 +294,18 @@ Result<ServerConfig> ParseServer(const std::string& name, const Json& entry,
   if (!entry.is_object()) return InvalidAt(path, "must be an object");
   Status keys = CheckKeys(
       entry, path,
-      {"type", "command", "args", "env", "cwd", "url", "headers", "auth", "timeout_ms", "enabled"});
+      {"type", "command", "args", "env", "cwd", "url", "headers", "auth", "timeout_ms", "enabled",
+       "tls_verify", "ca_file"});
   if (!keys.ok()) return keys;
   Result<TransportType> type = ReadType(entry, path, context.env);
   if (!type.ok()) return type.status();
   ServerConfig server;
   server.name = name;
   server.type = *type;
+  server.sse_fallback = server.type == TransportType::kHttp && !entry.contains("type");
   server.max_message_bytes = context.gateway.max_message_bytes;
   if (Status s = ReadServerFields(entry, path, context, server); !s.ok()) return s;
-  if (Status s = CheckSupported(entry, path, server.type); !s.ok()) return s;
+  if (Status s = CheckFieldsOfType(entry, path, server); !s.ok()) return s;
   server.cwd = ResolveCwd(server.cwd, context.base_dir);
   return server;
 }
@@ -305,7 +383,7 @@ Result<Config> ParseConfig(std::string_view text, const EnvLookup& env,
   if (!doc.ok()) return doc.status();
   if (Status s = CheckTopLevel(*doc); !s.ok()) return s;
   Config config;
-  if (Status s = ParseGateway(*doc, env, config.gateway); !s.ok()) return s;
+  if (Status s = ParseGateway(*doc, env, base_dir, config.gateway); !s.ok()) return s;
   ServerContext context{env, config.gateway, base_dir};
   if (Status s = ParseServers(*doc, context, config.servers); !s.ok()) return s;
   if (Status s = ParseAliases(*doc, env, config); !s.ok()) return s;

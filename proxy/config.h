@@ -25,6 +25,14 @@ struct GatewaySettings {
   std::chrono::milliseconds shutdown_grace{2000};
   std::size_t max_message_bytes = 16 * 1024 * 1024;
   std::size_t workers = 8;  // downstream requests handled at once
+  // HTTP mode (README "HTTP mode").
+  std::string session_secret;  // signs session ids; empty: MCPGW_SESSION_SECRET, else random
+  std::vector<std::string> allowed_origins;  // e.g. "https://app.example.com"
+  std::vector<std::string> allowed_hosts;    // Host header names, without the port
+  std::string tls_cert, tls_key;             // PEM files; both or neither
+  // How long SIGTERM/SIGINT waits for calls in flight before the upstreams are stopped.
+  std::chrono::milliseconds drain_timeout{10000};
+  std::chrono::milliseconds sse_keepalive{15000};  // between comment lines on idle SSE streams
 };
 
 // A validated config (DESIGN.md "Config"). Servers are sorted by name.

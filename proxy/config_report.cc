@@ -46,6 +46,35 @@ std::vector<std::string> Keys(const std::map<std::string, std::string>& map) {
   return keys;
 }
 
+std::string_view AuthTypeName(upstream::AuthType type) {
+  switch (type) {
+    case upstream::AuthType::kNone: return "none";
+    case upstream::AuthType::kBearer: return "bearer";
+    case upstream::AuthType::kApiKey: return "api_key";
+    case upstream::AuthType::kBasic: return "basic";
+    case upstream::AuthType::kOAuth2: return "oauth2";
+  }
+  return "?";
+}
+
+// Names the auth type and where the secret goes, never a secret itself.
+void DescribeNetwork(const ServerConfig& server, std::string& out) {
+  auto line = std::back_inserter(out);
+  fmt::format_to(line, "    url: {}{}\n", RedactUrl(server.url),
+                 server.sse_fallback ? " (Streamable HTTP, else legacy SSE)" : "");
+  const upstream::AuthConfig& auth = server.auth;
+  if (auth.type == upstream::AuthType::kApiKey) {
+    fmt::format_to(line, "    auth: api_key in header {} (value hidden)\n", auth.header);
+  } else if (auth.type == upstream::AuthType::kOAuth2) {
+    fmt::format_to(line, "    auth: oauth2 client credentials from {} (secrets hidden)\n",
+                   RedactUrl(auth.token_url));
+  } else if (auth.type != upstream::AuthType::kNone) {
+    fmt::format_to(line, "    auth: {} (secrets hidden)\n", AuthTypeName(auth.type));
+  }
+  if (!server.tls_verify) fmt::format_to(line, "    tls_verify: false\n");
+  if (!server.ca_file.empty()) fmt::format_to(line, "    ca_file: {}\n", server.ca_file);
+}
+
 void DescribeServer(const ServerConfig& server, std::string& out) {
   auto line = std::back_inserter(out);
   fmt::format_to(line, "  {} ({}, {}, timeout {} ms)\n", server.name,
@@ -57,7 +86,7 @@ void DescribeServer(const ServerConfig& server, std::string& out) {
     fmt::format_to(line, "    command: {}\n", fmt::join(words, " "));
     fmt::format_to(line, "    cwd: {}\n", server.cwd.empty() ? "(the gateway's)" : server.cwd);
   } else {
-    fmt::format_to(line, "    url: {}\n", RedactUrl(server.url));
+    DescribeNetwork(server, out);
   }
   if (!server.env.empty()) {
     fmt::format_to(line, "    env: {} (values hidden)\n", fmt::join(Keys(server.env), ", "));

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mcpgw " MCPGW_VERSION);
   std::string config_path;
   app.add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
+  std::string listen;
+  app.add_option("--listen", listen, "serve Streamable HTTP on HOST:PORT (port 0: any free port)");
 
   auto* check = app.add_subcommand("check", "validate the config and print what it declares");
   check->add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
@@ -30,5 +32,5 @@ int main(int argc, char** argv) {
   if (*check) return mcpgw::proxy::Check(config_path);
   if (*tools) return mcpgw::proxy::PrintTools(config_path, format);
   if (*hash_key) return mcpgw::proxy::PrintKeyHash(key);
-  return mcpgw::proxy::Serve(config_path);
+  return mcpgw::proxy::Serve(config_path, listen);
 }

@@ -140,10 +140,7 @@ Json Session::RewriteForUpstream(const std::string& method, Json params, const s
 
 Json Session::Initialize(const Json& params) {
   std::string requested = StringOr(params, "protocolVersion", "");
-  {
-    std::lock_guard lock(mutex_);
-    initialized_ = true;
-  }
+  MarkInitialized();
   return {{"protocolVersion", protocol::NegotiateRevision(requested)},
           {"capabilities", GatewayCapabilities()},
           {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
@@ -241,6 +238,11 @@ void Session::CancelRequest(const Json& params) {
     call_id = found->second.call_id;
   }
   upstream->Cancel(call_id, reason);
+}
+
+void Session::MarkInitialized() {
+  std::lock_guard lock(mutex_);
+  initialized_ = true;
 }
 
 bool Session::WaitForIdle(std::chrono::steady_clock::time_point deadline) {

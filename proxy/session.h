@@ -46,6 +46,10 @@ class Session : public ClientNotifier {
   // Handles one notification from the client (initialized, cancelled, ...). Never blocks.
   void HandleNotification(const protocol::Message& notification);
 
+  // Treats the client as initialized without an initialize request: for an HTTP session that
+  // was initialized on another replica (its signed id says so). Any thread.
+  void MarkInitialized();
+
   // Blocks until no forwarded request is waiting for its upstream, or until the deadline.
   // Returns whether it became idle. Any thread.
   bool WaitForIdle(std::chrono::steady_clock::time_point deadline);

@@ -9,8 +9,8 @@
 namespace mcpgw::upstream {
 
 // One live connection to an upstream server: a message pipe plus a way to end it. The seam
-// between the Upstream's lifecycle and a concrete transport (child stdio today; HTTP, SSE and
-// WebSocket later).
+// between the Upstream's lifecycle and a concrete transport (child stdio, Streamable HTTP, legacy
+// HTTP+SSE, both tried in turn for a bare url, or WebSocket).
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -26,8 +26,7 @@ class Connection {
 };
 
 // Opens a connection of config.type. Fails with kUnavailable (detail {"server": name}) when the
-// server cannot be reached or started, or when the type is not supported yet. Does not block on
-// the server beyond starting it.
+// server cannot be reached or started. Does not block on the server beyond starting it.
 protocol::Result<std::unique_ptr<Connection>> OpenConnection(const ServerConfig& config);
 
 }  // namespace mcpgw::upstream

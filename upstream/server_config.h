@@ -9,6 +9,19 @@ namespace mcpgw::upstream {
 
 enum class TransportType { kStdio, kHttp, kSse, kWebSocket };
 
+enum class AuthType { kNone, kBearer, kApiKey, kBasic, kOAuth2 };
+
+// How the gateway proves itself to a remote upstream (DESIGN.md §1 "auth"). Holds secrets: never
+// format any field but type and header into a log line, a Status message or `mcpgw check`.
+struct AuthConfig {
+  AuthType type = AuthType::kNone;
+  std::string token;                 // bearer
+  std::string key;                   // api_key
+  std::string header = "X-API-Key";  // api_key
+  std::string username, password;    // basic
+  std::string client_id, client_secret, token_url, scope, audience;  // oauth2
+};
+
 // One entry of the config's "mcpServers", validated and with ${VAR} already expanded.
 struct ServerConfig {
   std::string name;
@@ -20,7 +33,13 @@ struct ServerConfig {
   std::string cwd;                          // empty: the gateway's working directory
   // http, sse, websocket
   std::string url;
-  std::map<std::string, std::string> headers;
+  std::map<std::string, std::string> headers;  // values may be secrets: never logged
+  AuthConfig auth;
+  bool tls_verify = true;
+  std::string ca_file;  // empty: the system's CA store
+  // type http given by a bare "url": fall back to legacy HTTP+SSE when the server rejects the
+  // Streamable HTTP initialize (transports spec, "Backwards Compatibility").
+  bool sse_fallback = false;
   // all
   std::chrono::milliseconds timeout{60000};
   bool enabled = true;

@@ -15,13 +15,6 @@ std::string DescribeExit(int status) {
 
 }  // namespace
 
-protocol::Result<std::unique_ptr<Connection>> OpenConnection(const ServerConfig& config) {
-  if (config.type == TransportType::kStdio) return StdioConnection::Open(config);
-  return protocol::Status(protocol::StatusCode::kUnavailable,
-                          "upstream '" + config.name + "': transport type not supported yet",
-                          {{"server", config.name}});
-}
-
 protocol::Result<std::unique_ptr<Connection>> StdioConnection::Open(const ServerConfig& config) {
   auto child = ChildProcess::Spawn(config, StderrDrain::LogAs(config.name));
   if (!child.ok()) return child.status();

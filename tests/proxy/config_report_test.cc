@@ -73,3 +73,33 @@ TEST_CASE("DescribeConfig says when the working directory and listen address are
 
 }  // namespace
 }  // namespace mcpgw::proxy
+
+namespace mcpgw::proxy {
+namespace {
+
+TEST_CASE("DescribeConfig names the auth type of a network server but never its secrets") {
+  Config config;
+  for (upstream::AuthType type : {upstream::AuthType::kBearer, upstream::AuthType::kApiKey,
+                                  upstream::AuthType::kBasic, upstream::AuthType::kOAuth2}) {
+    upstream::ServerConfig server;
+    server.name = "s" + std::to_string(config.servers.size());
+    server.type = upstream::TransportType::kHttp;
+    server.url = "https://example.com/mcp";
+    server.auth = {type, "tok-SHHH", "key-SHHH", "X-Key", "user-SHHH", "pw-SHHH",
+                   "id-SHHH", "client-SHHH", "https://auth.example.com/token?k=q-SHHH",
+                   "scope-SHHH", "aud-SHHH"};
+    server.tls_verify = false;
+    config.servers.push_back(server);
+  }
+  std::string text = DescribeConfig(config);
+  CHECK(text.find("SHHH") == std::string::npos);
+  CHECK(text.find("auth: bearer") != std::string::npos);
+  CHECK(text.find("auth: api_key in header X-Key") != std::string::npos);
+  CHECK(text.find("auth: basic") != std::string::npos);
+  CHECK(text.find("auth: oauth2 client credentials from https://auth.example.com/token") !=
+        std::string::npos);
+  CHECK(text.find("tls_verify: false") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace mcpgw::proxy

@@ -107,19 +107,19 @@ TEST_CASE("ParseConfig reads every server and gateway field") {
 
 TEST_CASE("ParseConfig infers the type from command or url and wants exactly one of them") {
   CHECK(Parse(OneServer("")).servers[0].type == TransportType::kStdio);
-  CHECK(ErrorOf(R"({"mcpServers": {"s": {"url": "https://h/mcp"}}})") ==
-        "mcpServers.s.type: \"http\" upstreams are not supported by this version of mcpgw yet");
+  upstream::ServerConfig bare_url = Parse(R"({"mcpServers": {"s": {"url": "https://h/mcp"}}})").servers[0];
+  CHECK(bare_url.type == TransportType::kHttp);
+  CHECK(bare_url.sse_fallback);
   CHECK(PathOfError(R"({"mcpServers": {"s": {"command": "x", "url": "http://h"}}})") ==
         "mcpServers.s");
   CHECK(PathOfError(R"({"mcpServers": {"s": {"args": []}}})") == "mcpServers.s");
   CHECK(PathOfError(OneServer(R"("type": "carrier-pigeon")")) == "mcpServers.s.type");
 }
 
-TEST_CASE("ParseConfig rejects network upstreams after checking their fields") {
+TEST_CASE("ParseConfig checks the fields of network upstreams") {
   CHECK(ErrorOf(R"({"mcpServers": {"s": {"type": "websocket", "url": "wss://h",
                     "auth": {"type": "bearer", "token": "${UNSET_TOKEN}"}}}})") ==
-        "mcpServers.s.type: \"websocket\" upstreams are not supported by this version of mcpgw "
-        "yet");
+        "mcpServers.s.auth.token: environment variable UNSET_TOKEN is not set");
   CHECK(PathOfError(R"({"mcpServers": {"s": {"url": "ftp://h"}}})") == "mcpServers.s.url");
   CHECK(PathOfError(R"({"mcpServers": {"s": {"url": "http://h", "auth": {"type": "basic",
                         "username": "u"}}}})") == "mcpServers.s.auth.password");
@@ -305,6 +305,114 @@ TEST_CASE("The demo config and the Claude Desktop snippet parse") {
   }
   CHECK(config->aliases.at("fs") == "filesystem");
   CHECK(LoadConfig(root + "/conf/claude_desktop_config.json", FakeEnv()).ok());
+}
+
+TEST_CASE("ParseConfig reads the HTTP settings of the gateway object") {
+  Config config = Parse(R"({"mcpServers": {}, "gateway": {
+      "session_secret": "${SECRET}", "allowed_origins": ["https://app.example.com:8443"],
+      "allowed_hosts": ["mcp.example.com"], "tls_cert": "c.pem", "tls_key": "/etc/k.pem",
+      "drain_timeout_ms": 0, "sse_keepalive_ms": 50}})",
+                        FakeEnv({{"SECRET", "s3cret"}}));
+  CHECK(config.gateway.session_secret == "s3cret");
+  CHECK(config.gateway.allowed_origins == std::vector<std::string>{"https://app.example.com:8443"});
+  CHECK(config.gateway.allowed_hosts == std::vector<std::string>{"mcp.example.com"});
+  CHECK(config.gateway.tls_cert == "c.pem");
+  CHECK(config.gateway.tls_key == "/etc/k.pem");
+  CHECK(config.gateway.drain_timeout.count() == 0);
+  CHECK(config.gateway.sse_keepalive.count() == 50);
+  Config defaults = Parse(R"({"mcpServers": {}})");
+  CHECK(defaults.gateway.session_secret.empty());
+  CHECK(defaults.gateway.drain_timeout.count() == 10000);
+  CHECK(defaults.gateway.sse_keepalive.count() == 15000);
+}
+
+TEST_CASE("ParseConfig resolves relative TLS files against the config file's directory") {
+  protocol::Result<Config> config =
+      ParseConfig(R"({"mcpServers": {}, "gateway": {"tls_cert": "tls/c.pem", "tls_key": "k.pem"}})",
+                  FakeEnv(), "/srv/mcpgw");
+  REQUIRE(config.ok());
+  CHECK(config->gateway.tls_cert == "/srv/mcpgw/tls/c.pem");
+  CHECK(config->gateway.tls_key == "/srv/mcpgw/k.pem");
+}
+
+TEST_CASE("ParseConfig names the bad HTTP setting of the gateway object") {
+  auto gateway = [](std::string_view fields) {
+    return PathOfError(R"({"mcpServers": {}, "gateway": {)" + std::string(fields) + "}}");
+  };
+  CHECK(gateway(R"("session_secret": "")") == "gateway.session_secret");
+  CHECK(gateway(R"("allowed_origins": "https://a.example")") == "gateway.allowed_origins");
+  CHECK(gateway(R"("allowed_origins": ["https://a.example/path"])") ==
+        "gateway.allowed_origins[0]");
+  CHECK(gateway(R"("allowed_origins": ["https://a.example", "a.example"])") ==
+        "gateway.allowed_origins[1]");
+  CHECK(gateway(R"("allowed_hosts": [1])") == "gateway.allowed_hosts[0]");
+  CHECK(gateway(R"("tls_cert": "c.pem")") == "gateway.tls_key");
+  CHECK(gateway(R"("tls_key": "k.pem")") == "gateway.tls_cert");
+  CHECK(gateway(R"("drain_timeout_ms": -1)") == "gateway.drain_timeout_ms");
+  CHECK(gateway(R"("sse_keepalive_ms": 0)") == "gateway.sse_keepalive_ms");
+}
+
+}  // namespace
+}  // namespace mcpgw::proxy
+
+namespace mcpgw::proxy {
+namespace {
+
+TEST_CASE("ParseConfig reads each auth type with its variables expanded") {
+  auto auth_of = [](std::string_view auth) {
+    std::string text = std::string(R"({"mcpServers": {"s": {"type": "http", "url": "http://h/mcp", "auth": )") +
+                       std::string(auth) + "}}}";
+    return Parse(text, FakeEnv({{"TOKEN", "t0k"}})).servers[0].auth;
+  };
+  upstream::AuthConfig bearer = auth_of(R"({"type": "bearer", "token": "${TOKEN}"})");
+  CHECK(bearer.type == upstream::AuthType::kBearer);
+  CHECK(bearer.token == "t0k");
+  upstream::AuthConfig api_key = auth_of(R"({"type": "api_key", "key": "k"})");
+  CHECK(api_key.type == upstream::AuthType::kApiKey);
+  CHECK(api_key.key == "k");
+  CHECK(api_key.header == "X-API-Key");
+  CHECK(auth_of(R"({"type": "api_key", "key": "k", "header": "X-Key"})").header == "X-Key");
+  upstream::AuthConfig basic = auth_of(R"({"type": "basic", "username": "u", "password": "p"})");
+  CHECK(basic.type == upstream::AuthType::kBasic);
+  CHECK((basic.username == "u" && basic.password == "p"));
+  upstream::AuthConfig oauth = auth_of(R"({"type": "oauth2", "client_id": "id", "client_secret": "s",
+      "token_url": "https://auth/token", "scope": "read write", "audience": "api"})");
+  CHECK(oauth.type == upstream::AuthType::kOAuth2);
+  CHECK((oauth.client_id == "id" && oauth.client_secret == "s" && oauth.scope == "read write" &&
+         oauth.audience == "api" && oauth.token_url == "https://auth/token"));
+}
+
+TEST_CASE("ParseConfig reads tls settings and websocket servers; a type disables SSE fallback") {
+  upstream::ServerConfig server = Parse(R"({"mcpServers": {"s": {"type": "http", "url": "https://h/mcp",
+      "tls_verify": false, "ca_file": "/etc/ca.pem", "headers": {"X-Org": "acme"}}}})").servers[0];
+  CHECK_FALSE(server.tls_verify);
+  CHECK(server.ca_file == "/etc/ca.pem");
+  CHECK_FALSE(server.sse_fallback);
+  CHECK(server.headers.at("X-Org") == "acme");
+  CHECK(Parse(R"({"mcpServers": {"s": {"type": "sse", "url": "http://h/sse"}}})").servers[0].type ==
+        TransportType::kSse);
+  upstream::ServerConfig websocket = Parse(R"({"mcpServers": {"s": {"type": "websocket",
+      "url": "wss://h/mcp", "tls_verify": false, "headers": {"X-Org": "acme"}}}})").servers[0];
+  CHECK(websocket.type == TransportType::kWebSocket);
+  CHECK(websocket.url == "wss://h/mcp");
+  CHECK_FALSE(websocket.tls_verify);
+  CHECK(websocket.headers.at("X-Org") == "acme");
+}
+
+TEST_CASE("ParseConfig wants a url of the right scheme and no process fields on network servers") {
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"type": "websocket", "url": "http://h"}}})") ==
+        "mcpServers.s.url");
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"type": "sse", "url": "wss://h"}}})") ==
+        "mcpServers.s.url");
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"type": "http"}}})") == "mcpServers.s.url");
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"url": "http://h", "args": []}}})") ==
+        "mcpServers.s.args");
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"url": "http://h", "auth": {"type": "oauth2",
+      "client_id": "i", "client_secret": "s", "token_url": "ftp://x"}}}})") ==
+        "mcpServers.s.auth.token_url");
+  CHECK(PathOfError(OneServer(R"("tls_verify": false)")) == "mcpServers.s.tls_verify");
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"url": "http://h", "tls_verify": "no"}}})") ==
+        "mcpServers.s.tls_verify");
 }
 
 }  // namespace

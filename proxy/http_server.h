@@ -1,0 +1,63 @@
+#pragma once
+
+#include "protocol/status.h"
+#include "proxy/gateway.h"
+#include "proxy/http_checks.h"
+#include "proxy/http_session_registry.h"
+#include "proxy/legacy_sse.h"
+#include "proxy/mcp_endpoint.h"
+#include "proxy/message_queue.h"
+#include "proxy/session_token.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace mcpgw::proxy {
+
+// Serves MCP over HTTP (README "HTTP mode"): Streamable HTTP at /mcp, the legacy HTTP+SSE
+// transport at /sse and /messages, /healthz and /readyz; TLS when the config names a
+// certificate and key. Every request first passes the Origin/Host allow-list; bodies over
+// gateway.max_message_bytes get 413; every error body is a JSON-RPC error.
+class HttpServer {
+ public:
+  // Borrows the gateway, which must outlive the server. The secret signs session ids.
+  HttpServer(Gateway& gateway, std::string session_secret);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds HOST:PORT (port 0 picks a free one), logs "listening on http(s)://HOST:PORT/mcp" and
+  // serves until Stop(). Then drains: stops accepting, ends the GET streams, waits up to
+  // gateway.drain_timeout for the calls in flight, stops the upstreams (failing the calls still
+  // waiting) and returns Ok. Fails at once, with the reason, when the TLS files cannot be loaded
+  // or the address cannot be bound. Call once, from one thread.
+  protocol::Status Run(const std::string& listen);
+
+  // Makes Run() drain and return. Async-signal-safe: a SIGTERM handler may call it.
+  void Stop();
+
+ private:
+  protocol::Status Create();
+  void Configure();
+  void Route();
+  bool Guard(const httplib::Request& req, httplib::Response& res) const;
+  void Ready(httplib::Response& res) const;
+  void WaitAndDrain();
+
+  Gateway& gateway_;
+  const GatewaySettings& settings_;
+  const SessionTokens tokens_;
+  const OriginPolicy origins_;
+  InFlightTracker in_flight_;
+  HttpSessionRegistry sessions_;
+  McpEndpoint endpoint_;
+  LegacySse legacy_;
+  std::unique_ptr<httplib::Server> server_;
+  int stop_pipe_[2] = {-1, -1};  // Stop() writes one byte; the drain thread reads it
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,140 @@
+#include "proxy/mcp_endpoint.h"
+
+#include "protocol/log.h"
+#include "protocol/version.h"
+#include "proxy/http_reply.h"
+
+#include <chrono>
+
+namespace mcpgw::proxy {
+namespace {
+
+using protocol::Message;
+
+constexpr const char* kSessionHeader = "Mcp-Session-Id";
+
+// The message a POST carries, or the 400 that says why there is none.
+std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Response& res) {
+  for (const HttpCheck& check : {CheckPostAccept(req.get_header_value("Accept")),
+                                 CheckContentType(req.get_header_value("Content-Type")),
+                                 CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
+    if (check) {
+      SendRefusal(res, *check);
+      return std::nullopt;
+    }
+  }
+  protocol::Result<Message> message = protocol::ParseMessage(req.body);
+  if (message.ok()) return std::move(message).value();
+  res.status = 400;
+  res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())),
+                  "application/json");
+  return std::nullopt;
+}
+
+std::int64_t Now() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+McpEndpoint::McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
+                         InFlightTracker& in_flight, std::chrono::milliseconds keepalive)
+    : sessions_(sessions), tokens_(tokens), in_flight_(in_flight), keepalive_(keepalive) {}
+
+std::shared_ptr<HttpSession> McpEndpoint::FindSession(const httplib::Request& req,
+                                                      httplib::Response& res) {
+  if (!req.has_header(kSessionHeader)) {
+    SendRefusal(res, {400, "Bad Request: Mcp-Session-Id header is required"});
+    return nullptr;
+  }
+  protocol::Result<SessionClaims> claims = tokens_.Verify(req.get_header_value(kSessionHeader));
+  std::shared_ptr<HttpSession> session;
+  if (claims.ok() && claims->principal == kAnonymousPrincipal) session = sessions_.Attach(*claims);
+  if (!session) SendRefusal(res, {404, "Session not found"});
+  return session;
+}
+
+void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
+  std::optional<Message> message = ReadMessage(req, res);
+  if (!message) return;
+  if (message->is_request() && message->method == "initialize") {
+    return Initialize(std::move(*message), res);
+  }
+  std::shared_ptr<HttpSession> session = FindSession(req, res);
+  if (!session) return;
+  if (message->is_request()) return Answer(session, std::move(*message), res);
+  if (message->is_notification()) {
+    if (message->method == "notifications/cancelled" && message->params.is_object() &&
+        message->params.contains("requestId")) {
+      session->CancelPending(message->params["requestId"].dump());
+    }
+    session->session().HandleNotification(*message);
+  }
+  res.status = 202;  // responses: the gateway sends the client no requests yet
+}
+
+void McpEndpoint::Initialize(Message request, httplib::Response& res) {
+  SessionClaims claims{SessionTokens::NewSessionId(), "", std::string(kAnonymousPrincipal), Now()};
+  std::shared_ptr<HttpSession> session = sessions_.Create(claims);
+  auto reply = std::make_shared<MessageQueue>();
+  session->session().HandleRequest(std::move(request),
+                                    [reply](const Message& m) { reply->Push(m); });
+  std::optional<Message> answer = reply->Pop(std::chrono::milliseconds(0));  // answered inline
+  if (!answer) return SendRefusal(res, {500, "initialize gave no answer"});
+  claims.version = answer->result.value("protocolVersion", std::string(protocol::kLatestSessionRevision));
+  res.set_header(kSessionHeader, tokens_.Issue(claims));
+  log::Info("HTTP session {} initialized ({})", claims.sid, claims.version);
+  SendMessage(res, *answer);
+}
+
+void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message request,
+                         httplib::Response& res) {
+  std::shared_ptr<void> token = in_flight_.Enter();
+  const std::string id = request.id.dump();
+  std::shared_ptr<MessageQueue> queue = session->AddPending(id);
+  // The sink keeps the session alive until the upstream has answered.
+  session->session().HandleRequest(std::move(request),
+                                   [queue, session](const Message& m) { queue->Push(m); });
+  std::optional<Message> first;
+  while (!first && !queue->closed()) first = queue->Pop(keepalive_);
+  if (!first) {
+    session->Forget(id);
+    res.status = 204;  // cancelled by the client, or the session ended: nobody is waiting
+    return;
+  }
+  if (first->is_response()) {
+    session->Forget(id);
+    return SendMessage(res, *first);
+  }
+  StreamOptions options{.end_after_response = true, .keepalive = keepalive_, .hold = token,
+                        .on_end = [session, id] { session->Forget(id); }};
+  StreamMessages(res, queue, std::move(first), std::move(options));
+}
+
+void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
+  for (const HttpCheck& check : {CheckStreamAccept(req.get_header_value("Accept")),
+                                 CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
+    if (check) return SendRefusal(res, *check);
+  }
+  std::shared_ptr<HttpSession> session = FindSession(req, res);
+  if (!session) return;
+  std::shared_ptr<MessageQueue> stream = session->OpenStream();
+  if (!stream) return SendRefusal(res, {409, "Conflict: this session already has a GET stream"});
+  StreamOptions options{.keepalive = keepalive_,
+                        .on_end = [session, stream] { session->StreamEnded(stream); }};
+  StreamMessages(res, stream, std::nullopt, std::move(options));
+}
+
+void McpEndpoint::Delete(const httplib::Request& req, httplib::Response& res) {
+  HttpCheck version = CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"));
+  if (version) return SendRefusal(res, *version);
+  std::shared_ptr<HttpSession> session = FindSession(req, res);
+  if (!session) return;
+  sessions_.End(session->claims());
+  log::Info("HTTP session {} ended by the client", session->claims().sid);
+  res.status = 200;
+}
+
+}  // namespace mcpgw::proxy
+

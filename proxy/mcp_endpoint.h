@@ -1,0 +1,48 @@
+#pragma once
+
+#include "proxy/http_session_registry.h"
+#include "proxy/message_queue.h"
+#include "proxy/session_token.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+namespace mcpgw::proxy {
+
+// The Streamable HTTP endpoint (/mcp): POST carries one JSON-RPC message, GET opens the
+// session's stream for server-initiated messages, DELETE ends the session. Checks Accept,
+// Content-Type, MCP-Protocol-Version and Mcp-Session-Id; Origin and Host are checked before
+// routing (HttpServer). Handlers run on httplib worker threads, any number at once.
+class McpEndpoint {
+ public:
+  // Borrows everything; all must outlive the endpoint.
+  McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
+              InFlightTracker& in_flight, std::chrono::milliseconds keepalive);
+
+  // Answers a request as application/json, or as text/event-stream when notifications for it
+  // (progress, logging) come before the answer; a notification or response gets 202. initialize
+  // issues a new session id in Mcp-Session-Id.
+  void Post(const httplib::Request& req, httplib::Response& res);
+  // Opens the session's stream (409 when it already has one).
+  void Get(const httplib::Request& req, httplib::Response& res);
+  // Ends the session on this replica; later requests with its id get 404 here.
+  void Delete(const httplib::Request& req, httplib::Response& res);
+
+ private:
+  // The session of the request's Mcp-Session-Id; else the refusal was sent and null returned.
+  std::shared_ptr<HttpSession> FindSession(const httplib::Request& req, httplib::Response& res);
+  void Initialize(protocol::Message request, httplib::Response& res);
+  void Answer(const std::shared_ptr<HttpSession>& session, protocol::Message request,
+              httplib::Response& res);
+
+  HttpSessionRegistry& sessions_;
+  const SessionTokens& tokens_;
+  InFlightTracker& in_flight_;
+  const std::chrono::milliseconds keepalive_;
+};
+
+// The principal of every session until API keys arrive.
+inline constexpr std::string_view kAnonymousPrincipal = "anonymous";
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,110 @@
+#include "proxy/session_token.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace mcpgw::proxy {
+namespace {
+
+using protocol::Json;
+using protocol::Status;
+using protocol::StatusCode;
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) out += kAlphabet[(buffer >> (bits -= 6)) & 0x3f];
+  }
+  if (bits > 0) out += kAlphabet[(buffer << (6 - bits)) & 0x3f];
+  return out;
+}
+
+// Unpadded base64url; false for any other character or a dangling 6-bit group.
+bool Base64UrlDecode(std::string_view text, std::string& out) {
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    std::size_t value = kAlphabet.find(c);
+    if (value == std::string_view::npos) return false;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) out += static_cast<char>((buffer >> (bits -= 8)) & 0xff);
+  }
+  return bits < 6;
+}
+
+std::string RandomBytes(std::size_t count) {
+  std::string bytes(count, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
+    throw std::runtime_error("the OpenSSL random generator failed");  // start-up or fatal
+  }
+  return bytes;
+}
+
+Status Invalid(std::string why) {
+  return {StatusCode::kInvalidArgument, "invalid session id: " + std::move(why)};
+}
+
+bool IsStringMember(const Json& object, const char* key) {
+  return object.contains(key) && object[key].is_string();
+}
+
+}  // namespace
+
+SessionTokens::SessionTokens(std::string secret) : secret_(std::move(secret)) {}
+
+std::string SessionTokens::Sign(std::string_view payload) const {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(),
+       &length);
+  return std::string(reinterpret_cast<const char*>(mac.data()), length);
+}
+
+std::string SessionTokens::Issue(const SessionClaims& claims) const {
+  Json body = {{"sid", claims.sid},
+               {"v", claims.version},
+               {"p", claims.principal},
+               {"iat", claims.issued_at}};
+  std::string payload = Base64UrlEncode(body.dump());
+  return payload + "." + Base64UrlEncode(Sign(payload));
+}
+
+protocol::Result<SessionClaims> SessionTokens::Verify(std::string_view token) const {
+  std::size_t dot = token.find('.');
+  if (dot == std::string_view::npos) return Invalid("no signature");
+  std::string_view payload = token.substr(0, dot);
+  std::string signature;
+  if (!Base64UrlDecode(token.substr(dot + 1), signature)) return Invalid("bad encoding");
+  std::string expected = Sign(payload);
+  if (signature.size() != expected.size() ||
+      CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
+    return Invalid("bad signature");
+  }
+  std::string text;
+  if (!Base64UrlDecode(payload, text)) return Invalid("bad encoding");
+  Json body = Json::parse(text, nullptr, false);
+  if (!body.is_object() || !IsStringMember(body, "sid") || !IsStringMember(body, "v") ||
+      !IsStringMember(body, "p") || !body.contains("iat") || !body["iat"].is_number_integer()) {
+    return Invalid("missing claims");
+  }
+  return SessionClaims{body["sid"], body["v"], body["p"], body["iat"].get<std::int64_t>()};
+}
+
+std::string SessionTokens::RandomSecret() { return Base64UrlEncode(RandomBytes(32)); }
+std::string SessionTokens::NewSessionId() { return Base64UrlEncode(RandomBytes(16)); }
+
+}  // namespace mcpgw::proxy

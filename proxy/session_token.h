@@ -1,0 +1,46 @@
+#pragma once
+
+#include "protocol/status.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mcpgw::proxy {
+
+// What a session id says about its session. The id is self-contained, so any replica that
+// shares the secret can serve the session without a shared store.
+struct SessionClaims {
+  std::string sid;        // random, unique per session
+  std::string version;    // the negotiated protocol revision
+  std::string principal;  // who the session belongs to ("anonymous" until keys exist)
+  std::int64_t issued_at = 0;  // seconds since the epoch
+};
+
+// Issues and verifies signed session ids: base64url(JSON claims) "." base64url(HMAC-SHA256 of
+// that payload under the secret). Only visible ASCII, as Mcp-Session-Id requires. Never logs
+// a token or the secret. Immutable after construction; any thread.
+class SessionTokens {
+ public:
+  // The secret should be at least 32 random bytes; RandomSecret() makes one.
+  explicit SessionTokens(std::string secret);
+
+  // A signed id carrying the claims.
+  std::string Issue(const SessionClaims& claims) const;
+
+  // The claims of a token this secret signed. kInvalidArgument for anything else: bad shape,
+  // bad base64url or JSON, a wrong signature (compared in constant time), missing claims.
+  protocol::Result<SessionClaims> Verify(std::string_view token) const;
+
+  // 32 random bytes from the OpenSSL CSPRNG, base64url-encoded.
+  static std::string RandomSecret();
+  // 16 random bytes, base64url-encoded: a fresh session's sid.
+  static std::string NewSessionId();
+
+ private:
+  std::string Sign(std::string_view payload) const;
+
+  std::string secret_;
+};
+
+}  // namespace mcpgw::proxy

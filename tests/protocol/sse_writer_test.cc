@@ -1,0 +1,40 @@
+#include "protocol/sse_parser.h"
+#include "protocol/sse_writer.h"
+
+#include <doctest/doctest.h>
+
+namespace mcpgw::protocol {
+namespace {
+
+std::vector<SseEvent> Parse(const std::string& text) {
+  SseParser parser;
+  std::vector<SseEvent> events;
+  REQUIRE(parser.Feed(text, events));
+  return events;
+}
+
+TEST_CASE("FormatSseEvent writes event, id and data lines and a blank line") {
+  CHECK(FormatSseEvent("message", R"({"a":1})", "7") ==
+        "event: message\nid: 7\ndata: {\"a\":1}\n\n");
+  CHECK(FormatSseEvent("", "x") == "data: x\n\n");
+}
+
+TEST_CASE("FormatSseEvent splits data with line breaks into several data lines") {
+  CHECK(FormatSseEvent("", "a\nb\r\nc\rd") == "data: a\ndata: b\ndata: c\ndata: d\n\n");
+  std::vector<SseEvent> events = Parse(FormatSseEvent("endpoint", "a\nb"));
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].event == "endpoint");
+  CHECK(events[0].data == "a\nb");
+}
+
+TEST_CASE("FormatSseEvent keeps a line break in event or id from splitting the field") {
+  CHECK(FormatSseEvent("a\nb", "x", "1\r2") == "event: a b\nid: 1 2\ndata: x\n\n");
+}
+
+TEST_CASE("FormatSseComment writes a comment the parser ignores") {
+  CHECK(FormatSseComment("keep-alive") == ": keep-alive\n\n");
+  CHECK(Parse(FormatSseComment("keep-alive") + FormatSseEvent("", "x")).size() == 1);
+}
+
+}  // namespace
+}  // namespace mcpgw::protocol

@@ -1,0 +1,325 @@
+#include "upstream/streamable_http_connection.h"
+
+#include "protocol/log.h"
+
+#include <algorithm>
+
+namespace mcpgw::upstream {
+namespace {
+
+using protocol::Message;
+using protocol::Status;
+using protocol::StatusCode;
+using std::chrono::milliseconds;
+
+constexpr std::string_view kAcceptPost = "application/json, text/event-stream";
+constexpr std::string_view kAcceptStream = "text/event-stream";
+constexpr milliseconds kDefaultRetry{1000};
+constexpr std::chrono::seconds kStreamReadTimeout{300};
+constexpr int kMaxStreamFailures = 3;
+
+// A reply may take as long as the call's timeout; RpcClient gives up first.
+std::chrono::seconds PostReadTimeout(const ServerConfig& config) {
+  return std::chrono::duration_cast<std::chrono::seconds>(config.timeout) + std::chrono::seconds(30);
+}
+
+bool IsInitialize(const Message& message) {
+  return message.is_request() && message.method == "initialize";
+}
+
+}  // namespace
+
+protocol::Result<std::unique_ptr<StreamableHttpConnection>> StreamableHttpConnection::Open(
+    const ServerConfig& config, std::shared_ptr<InboundQueue> inbound) {
+  protocol::Result<Url> url = ParseUrl(config.url);
+  if (!url.ok()) return UpstreamUnavailable(config.name, url.status().message());
+  if (!inbound) inbound = std::make_shared<InboundQueue>();
+  return std::unique_ptr<StreamableHttpConnection>(
+      new StreamableHttpConnection(config, std::move(url).value(), std::move(inbound)));
+}
+
+StreamableHttpConnection::StreamableHttpConnection(const ServerConfig& config, Url url,
+                                                   std::shared_ptr<InboundQueue> inbound)
+    : config_(config),
+      url_(std::move(url)),
+      inbound_(std::move(inbound)),
+      credentials_(config),
+      posts_(url_, config, PostReadTimeout(config)),
+      stream_(url_, config, kStreamReadTimeout) {}
+
+StreamableHttpConnection::~StreamableHttpConnection() { Shutdown(milliseconds(2000)); }
+
+Status StreamableHttpConnection::Send(const Message& message) {
+  if (closed_) return Status(StatusCode::kClosed, "connection closed");
+  if (IsInitialize(message)) return SendInitialize(message);
+  if (message.is_request()) {
+    PostRequestAsync(message);
+    return Status::Ok();
+  }
+  Posted posted = Post(message, true);
+  if (!posted.status.ok()) return posted.status;
+  if (!posted.result.ok()) {
+    log::Warn("[{}] {} got HTTP {}", config_.name, message.method, posted.result.status);
+  } else if (message.method == "notifications/initialized") {
+    StartGetStream();
+  }
+  return Status::Ok();
+}
+
+Status StreamableHttpConnection::SendInitialize(const Message& message) {
+  {
+    std::lock_guard lock(mutex_);
+    initialize_ = message;
+    session_id_.clear();
+    protocol_version_.clear();
+  }
+  Posted posted = PostOnce(protocol::Serialize(message), [this](std::string_view text) {
+    NoteInitializeReply(text);
+    inbound_->PushText(text);
+  });
+  if (!posted.status.ok()) {
+    log::Warn("{}", posted.status.message());
+    return posted.status;
+  }
+  int status = posted.result.status;
+  if (status == 400 || status == 404 || status == 405) {
+    return Status(StatusCode::kNotFound,
+                  fmt::format("upstream '{}': initialize got HTTP {}", config_.name, status),
+                  {{"server", config_.name}, {"http_status", status}});
+  }
+  if (!posted.result.ok()) {
+    Status failed = UpstreamUnavailable(config_.name, fmt::format("initialize got HTTP {}", status));
+    log::Warn("{}", failed.message());  // RpcClient reports only "not connected"
+    return failed;
+  }
+  std::lock_guard lock(mutex_);
+  session_id_ = posted.result.session_id;
+  return Status::Ok();
+}
+
+void StreamableHttpConnection::NoteInitializeReply(std::string_view text) {
+  protocol::Result<Message> reply = protocol::ParseMessage(text);
+  if (!reply.ok() || !reply->is_response() || !reply->result.is_object()) return;
+  const protocol::Json& version = reply->result["protocolVersion"];
+  if (!version.is_string()) return;
+  std::lock_guard lock(mutex_);
+  protocol_version_ = version.get<std::string>();
+}
+
+void StreamableHttpConnection::PostRequestAsync(const Message& message) {
+  StartBackground([this, message] {
+    Posted posted = Post(message, true);
+    if (!posted.status.ok()) {
+      if (!closed_) log::Warn("{}; closing the connection", posted.status.message());
+      inbound_->Close();
+    } else if (!posted.result.ok()) {
+      AnswerWithError(message, fmt::format("HTTP {}", posted.result.status));
+    }
+  });
+}
+
+StreamableHttpConnection::Posted StreamableHttpConnection::Post(const Message& message,
+                                                                bool may_reinitialize) {
+  std::string body = protocol::Serialize(message);
+  Sink sink = [this](std::string_view text) { inbound_->PushText(text); };
+  Posted posted = PostOnce(body, sink);
+  if (posted.status.ok() && posted.result.status == 404 && may_reinitialize &&
+      !posted.session.empty() && Reinitialize(posted.session)) {
+    posted = PostOnce(body, sink);
+  }
+  return posted;
+}
+
+StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::string& body,
+                                                                    const Sink& sink) {
+  for (int attempt = 0;; ++attempt) {
+    protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptPost);
+    if (!headers.ok()) return {{}, headers.status(), {}};
+    httplib::Request request;
+    request.method = "POST";
+    request.path = url_.target;
+    request.headers = *headers;
+    request.body = body;
+    request.set_header("Content-Type", "application/json");
+    protocol::SseParser parser(config_.max_message_bytes);
+    ClientPool::Lease client = posts_.Acquire();
+    ExchangeResult result = Exchange(*client, request, config_.max_message_bytes, parser,
+                                     [&](const protocol::SseEvent& event) {
+                                       if (event.event == "message") sink(event.data);
+                                       return !closed_.load();
+                                     });
+    std::string session = request.get_header_value("Mcp-Session-Id");
+    if (result.error != httplib::Error::Success) {
+      return {result, UpstreamUnavailable(config_.name, "HTTP " + httplib::to_string(result.error)), session};
+    }
+    if (result.status == 401 && attempt == 0 && credentials_.RefreshAfterUnauthorized(*headers)) {
+      log::Info("[{}] 401 from upstream; refreshing credentials and retrying once", config_.name);
+      continue;
+    }
+    if (result.ok() && HasMediaType(result.content_type, "application/json")) sink(result.body);
+    return {result, Status::Ok(), session};
+  }
+}
+
+bool StreamableHttpConnection::Reinitialize(const std::string& expired_session) {
+  std::lock_guard serial(reinitialize_mutex_);
+  Message initialize;
+  {
+    std::lock_guard lock(mutex_);
+    if (session_id_ != expired_session) return true;  // another thread already did it
+    if (!initialize_) return false;
+    initialize = *initialize_;
+    session_id_.clear();
+  }
+  log::Info("[{}] session expired (404); initializing a new one", config_.name);
+  Posted posted = PostOnce(protocol::Serialize(initialize),
+                           [this](std::string_view text) { NoteInitializeReply(text); });
+  if (!posted.status.ok() || !posted.result.ok()) return false;
+  {
+    std::lock_guard lock(mutex_);
+    session_id_ = posted.result.session_id;
+  }
+  Message initialized = protocol::MakeNotification("notifications/initialized");
+  Posted notified = PostOnce(protocol::Serialize(initialized), [](std::string_view) {});
+  return notified.status.ok() && notified.result.ok();
+}
+
+void StreamableHttpConnection::AnswerWithError(const Message& request, const std::string& what) {
+  protocol::RpcError error{protocol::error_code::kUpstreamUnavailable,
+                           fmt::format("upstream '{}' answered {}", config_.name, what),
+                           {{"server", config_.name}}};
+  inbound_->Push(protocol::MakeError(request.id, std::move(error)));
+}
+
+protocol::Result<httplib::Headers> StreamableHttpConnection::RequestHeaders(std::string_view accept) {
+  protocol::Result<httplib::Headers> headers = credentials_.Headers();
+  if (!headers.ok()) return headers;
+  headers->emplace("Accept", std::string(accept));
+  std::lock_guard lock(mutex_);
+  if (!session_id_.empty()) headers->emplace("Mcp-Session-Id", session_id_);
+  if (!protocol_version_.empty()) headers->emplace("MCP-Protocol-Version", protocol_version_);
+  return headers;
+}
+
+void StreamableHttpConnection::StartBackground(std::function<void()> work) {
+  {
+    std::lock_guard lock(mutex_);
+    ++background_threads_;
+  }
+  std::thread([this, work = std::move(work)] {
+    work();
+    std::lock_guard lock(mutex_);
+    --background_threads_;
+    changed_.notify_all();
+  }).detach();
+}
+
+void StreamableHttpConnection::StartGetStream() {
+  {
+    std::lock_guard lock(mutex_);
+    if (get_stream_started_) return;
+    get_stream_started_ = true;
+  }
+  StartBackground([this] { RunGetStream(); });
+}
+
+void StreamableHttpConnection::RunGetStream() {
+  std::string last_event_id;
+  int failures = 0;
+  while (!closed_) {
+    milliseconds retry = kDefaultRetry;
+    bool read = ReadGetStreamOnce(last_event_id, retry);
+    if (closed_ || retry == milliseconds::zero()) return;
+    failures = read ? 0 : failures + 1;
+    if (failures >= kMaxStreamFailures) {
+      log::Warn("[{}] giving up on the GET stream after {} failures", config_.name, failures);
+      return;
+    }
+    if (!WaitUnlessClosed(retry)) return;
+  }
+}
+
+// One GET stream connection. Returns true when it was read; sets retry to zero when the server
+// offers no stream (405), else to the delay the server asked for.
+bool StreamableHttpConnection::ReadGetStreamOnce(std::string& last_event_id, milliseconds& retry) {
+  protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptStream);
+  if (!headers.ok()) return false;
+  if (!last_event_id.empty()) headers->emplace("Last-Event-ID", last_event_id);
+  httplib::Request request;
+  request.method = "GET";
+  request.path = url_.target;
+  request.headers = *headers;
+  protocol::SseParser parser(config_.max_message_bytes);
+  ClientPool::Lease client = stream_.Acquire();
+  ExchangeResult result = Exchange(*client, request, 64 * 1024, parser, [&](const protocol::SseEvent& event) {
+    if (event.event == "message") inbound_->PushText(event.data);
+    return !closed_.load();
+  });
+  last_event_id = parser.last_event_id();
+  if (parser.retry_ms()) retry = milliseconds(std::max(0L, *parser.retry_ms()));
+  if (result.status == 405) {
+    log::Info("[{}] server offers no GET stream (405)", config_.name);
+    retry = milliseconds::zero();
+    return false;
+  }
+  if (result.status == 401) credentials_.RefreshAfterUnauthorized(*headers);
+  return result.ok() && result.event_stream();
+}
+
+bool StreamableHttpConnection::WaitUnlessClosed(milliseconds pause) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, pause, [this] { return closed_.load(); });
+  return !closed_;
+}
+
+void StreamableHttpConnection::Close() {
+  if (closed_.exchange(true)) return;
+  inbound_->Close();
+  {
+    std::lock_guard lock(mutex_);
+    changed_.notify_all();
+  }
+  posts_.StopAll();
+  stream_.StopAll();
+}
+
+void StreamableHttpConnection::Shutdown(milliseconds grace) {
+  {
+    std::lock_guard lock(mutex_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  Close();
+  WaitForBackground();
+  DeleteSession(grace);
+}
+
+// A thread may have borrowed a client just after StopAll; stopping again catches it.
+void StreamableHttpConnection::WaitForBackground() {
+  std::unique_lock lock(mutex_);
+  while (!changed_.wait_for(lock, milliseconds(100), [this] { return background_threads_ == 0; })) {
+    lock.unlock();
+    posts_.StopAll();
+    stream_.StopAll();
+    lock.lock();
+  }
+}
+
+void StreamableHttpConnection::DeleteSession(milliseconds grace) {
+  std::string session;
+  {
+    std::lock_guard lock(mutex_);
+    session = session_id_;
+  }
+  if (session.empty()) return;
+  protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptPost);
+  if (!headers.ok()) return;
+  auto seconds = std::max<std::int64_t>(1, grace.count() / 1000);
+  auto client = MakeHttpClient(url_, config_, std::chrono::seconds(seconds));
+  client->set_connection_timeout(static_cast<time_t>(seconds), 0);
+  httplib::Result result = client->Delete(url_.target, *headers);
+  log::Info("[{}] session ended: DELETE {}", config_.name,
+            result ? std::to_string(result->status) : httplib::to_string(result.error()));
+}
+
+}  // namespace mcpgw::upstream

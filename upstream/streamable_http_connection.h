@@ -1,0 +1,90 @@
+#pragma once
+
+#include "upstream/client_pool.h"
+#include "upstream/connection.h"
+#include "upstream/credentials.h"
+#include "upstream/http_exchange.h"
+#include "upstream/inbound_queue.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+namespace mcpgw::upstream {
+
+// An upstream over Streamable HTTP (transports spec 2025-03-26 … 2025-11-25). Every message is
+// its own POST with Accept: application/json, text/event-stream; the reply (a JSON body, or each
+// `message` event of an SSE body, notifications before the reply included) goes to the inbound
+// queue. It keeps the server's Mcp-Session-Id and sends MCP-Protocol-Version after initialize,
+// re-initializes once when the session is gone (404) and resends, opens the GET stream after
+// notifications/initialized (405: the server offers none), and sends DELETE on shutdown.
+// Requests are posted on a thread each, so several are in flight at once on keep-alive clients.
+class StreamableHttpConnection : public Connection, private protocol::Transport {
+ public:
+  // Connects to nothing yet: the first Send (the initialize request) makes the first POST.
+  // inbound may be shared with a fallback connection (AutoConnection); null makes a new one.
+  static protocol::Result<std::unique_ptr<StreamableHttpConnection>> Open(
+      const ServerConfig& config, std::shared_ptr<InboundQueue> inbound = nullptr);
+
+  ~StreamableHttpConnection() override;
+  protocol::Transport& transport() override { return *this; }
+  // Close(), waits for requests in flight to stop, then DELETEs the session (within grace).
+  void Shutdown(std::chrono::milliseconds grace) override;
+
+  // Receive: the next message from any reply or the GET stream. Send: initialize, notifications
+  // and responses are posted on the calling thread (the initialize rejected with HTTP 400, 404
+  // or 405 fails with kNotFound, detail {"server", "http_status"}: not a Streamable HTTP
+  // endpoint); requests on a thread of their own: an HTTP error answers the request with a
+  // -32001 error, a broken connection closes the transport.
+  protocol::Result<protocol::Message> Receive() override { return inbound_->Pop(); }
+  protocol::Status Send(const protocol::Message& message) override;
+  void Close() override;
+
+ private:
+  StreamableHttpConnection(const ServerConfig& config, Url url,
+                           std::shared_ptr<InboundQueue> inbound);
+
+  using Sink = std::function<void(std::string_view text)>;
+  struct Posted {
+    ExchangeResult result;
+    protocol::Status status;  // not ok: no HTTP answer at all
+    std::string session;      // the session id the request was sent with
+  };
+  protocol::Status SendInitialize(const protocol::Message& message);
+  void PostRequestAsync(const protocol::Message& message);
+  Posted Post(const protocol::Message& message, bool may_reinitialize);
+  Posted PostOnce(const std::string& body, const Sink& sink);
+  bool Reinitialize(const std::string& expired_session);
+  void AnswerWithError(const protocol::Message& request, const std::string& what);
+  protocol::Result<httplib::Headers> RequestHeaders(std::string_view accept);
+  void StartBackground(std::function<void()> work);
+  void StartGetStream();
+  void RunGetStream();
+  bool ReadGetStreamOnce(std::string& last_event_id, std::chrono::milliseconds& retry);
+  bool WaitUnlessClosed(std::chrono::milliseconds pause);
+  void WaitForBackground();
+  void DeleteSession(std::chrono::milliseconds grace);
+  void NoteInitializeReply(std::string_view text);
+
+  const ServerConfig& config_;
+  const Url url_;
+  std::shared_ptr<InboundQueue> inbound_;
+  Credentials credentials_;
+  ClientPool posts_;
+  ClientPool stream_;  // the GET stream's client
+  std::atomic<bool> closed_{false};
+
+  std::mutex mutex_;  // guards the fields below
+  std::condition_variable changed_;
+  std::string session_id_;
+  std::string protocol_version_;
+  std::optional<protocol::Message> initialize_;  // remembered for re-initialization
+  int background_threads_ = 0;  // request posts and the GET stream, detached
+  bool get_stream_started_ = false;
+  bool shut_down_ = false;
+
+  std::mutex reinitialize_mutex_;  // one re-initialization at a time
+};
+
+}  // namespace mcpgw::upstream
