@@ -9,8 +9,7 @@ namespace mcpgw::protocol {
 // of SseParser: an "event:" line when `event` is not empty, an "id:" line when `id` is not
 // empty, one "data:" line per line of `data` (so data with newlines still arrives whole), and
 // the blank line that dispatches it. Pure; any thread.
-std::string FormatSseEvent(std::string_view event, std::string_view data,
-                           std::string_view id = {});
+std::string FormatSseEvent(std::string_view event, std::string_view data, std::string_view id = {});
 
 // A comment line (": text"), which a client ignores; used as a keep-alive. Pure; any thread.
 std::string FormatSseComment(std::string_view text);

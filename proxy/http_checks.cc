@@ -32,7 +32,8 @@ std::vector<std::string> LowerAll(std::vector<std::string> values) {
 // "host" from "host", "host:port", "[v6]" or "[v6]:port", in lower case.
 std::string HostName(std::string_view authority) {
   std::size_t colon = authority.rfind(':');
-  bool port = colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
+  bool port =
+      colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
   return Lower(port ? authority.substr(0, colon) : authority);
 }
 
@@ -97,9 +98,11 @@ HttpCheck OriginPolicy::CheckOrigin(std::string_view origin_header) const {
 
 HttpCheck CheckPostAccept(std::string_view accept) {
   std::vector<std::string> types = MediaTypes(accept);
-  if (Accepts(types, "application/json") && Accepts(types, "text/event-stream")) return std::nullopt;
-  return HttpRefusal{406, "Not Acceptable: Accept must include application/json and "
-                          "text/event-stream"};
+  if (Accepts(types, "application/json") && Accepts(types, "text/event-stream"))
+    return std::nullopt;
+  return HttpRefusal{406,
+                     "Not Acceptable: Accept must include application/json and "
+                     "text/event-stream"};
 }
 
 HttpCheck CheckStreamAccept(std::string_view accept) {
@@ -115,8 +118,9 @@ HttpCheck CheckContentType(std::string_view content_type) {
 
 HttpCheck CheckProtocolVersion(std::string_view version_header) {
   if (version_header.empty() || protocol::IsSupportedRevision(version_header)) return std::nullopt;
-  return HttpRefusal{400, fmt::format("Bad Request: Unsupported protocol version: {} (supported: {})",
-                                      version_header, fmt::join(protocol::kSessionRevisions, ", "))};
+  return HttpRefusal{400,
+                     fmt::format("Bad Request: Unsupported protocol version: {} (supported: {})",
+                                 version_header, fmt::join(protocol::kSessionRevisions, ", "))};
 }
 
 }  // namespace mcpgw::proxy

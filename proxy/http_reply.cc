@@ -13,13 +13,20 @@ std::string ErrorBody(int code, const std::string& message) {
 
 std::string ReasonOf(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Payload Too Large: the body exceeds gateway.max_message_bytes";
-    case 414: return "URI Too Long";
-    case 500: return "Internal Server Error";
-    default: return "HTTP error " + std::to_string(status);
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Payload Too Large: the body exceeds gateway.max_message_bytes";
+    case 414:
+      return "URI Too Long";
+    case 500:
+      return "Internal Server Error";
+    default:
+      return "HTTP error " + std::to_string(status);
   }
 }
 

@@ -25,12 +25,12 @@ void SendMessage(httplib::Response& res, const protocol::Message& message);
 
 // How a response stream behaves.
 struct StreamOptions {
-  std::string event = "message";         // the SSE event name of each message
-  std::string prelude;                   // written first (already formatted), e.g. "endpoint"
-  bool end_after_response = false;       // a POST stream ends with its response
+  std::string event = "message";               // the SSE event name of each message
+  std::string prelude;                         // written first (already formatted), e.g. "endpoint"
+  bool end_after_response = false;             // a POST stream ends with its response
   std::chrono::milliseconds keepalive{15000};  // a comment line after this much silence
-  std::shared_ptr<void> hold;            // released when the stream ends (an in-flight token)
-  std::function<void()> on_end;          // called once when the stream ends, on any thread
+  std::shared_ptr<void> hold;                  // released when the stream ends (an in-flight token)
+  std::function<void()> on_end;                // called once when the stream ends, on any thread
 };
 
 // 200 text/event-stream with X-Accel-Buffering: no, writing each message of the queue as an

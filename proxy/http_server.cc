@@ -20,7 +20,8 @@ std::pair<std::string, int> SplitListen(const std::string& listen) {
   std::size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return {listen, -1};
   std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port = -1;
   std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port);
   return {host, port};
@@ -62,12 +63,12 @@ Status HttpServer::Create() {
     server_ = std::make_unique<httplib::Server>();
     return Status::Ok();
   }
-  server_ = std::make_unique<httplib::SSLServer>(settings_.tls_cert.c_str(),
-                                                 settings_.tls_key.c_str());
+  server_ =
+      std::make_unique<httplib::SSLServer>(settings_.tls_cert.c_str(), settings_.tls_key.c_str());
   if (server_->is_valid()) return Status::Ok();
-  return Status(StatusCode::kInvalidArgument,
-                "cannot load the TLS certificate " + settings_.tls_cert + " and key " +
-                    settings_.tls_key);
+  return Status(
+      StatusCode::kInvalidArgument,
+      "cannot load the TLS certificate " + settings_.tls_cert + " and key " + settings_.tls_key);
 }
 
 void HttpServer::Configure() {
@@ -79,9 +80,8 @@ void HttpServer::Configure() {
     return Guard(req, res) ? httplib::Server::HandlerResponse::Unhandled
                            : httplib::Server::HandlerResponse::Handled;
   });
-  server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    FillErrorBody(res);
-  });
+  server_->set_error_handler(
+      [](const httplib::Request&, httplib::Response& res) { FillErrorBody(res); });
   server_->set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
         try {
@@ -92,9 +92,10 @@ void HttpServer::Configure() {
           log::Error("{} {} failed", req.method, req.path);
         }
         res.status = 500;
-        res.set_content(protocol::Serialize(protocol::MakeError(
-                            nullptr, {protocol::error_code::kInternalError, "Internal error", nullptr})),
-                        "application/json");
+        res.set_content(
+            protocol::Serialize(protocol::MakeError(
+                nullptr, {protocol::error_code::kInternalError, "Internal error", nullptr})),
+            "application/json");
       });
 }
 
@@ -112,7 +113,8 @@ void HttpServer::Route() {
   using httplib::Response;
   server_->Post("/mcp", [this](const Request& req, Response& res) { endpoint_.Post(req, res); });
   server_->Get("/mcp", [this](const Request& req, Response& res) { endpoint_.Get(req, res); });
-  server_->Delete("/mcp", [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
+  server_->Delete("/mcp",
+                  [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
   server_->Get("/sse", [this](const Request& req, Response& res) { legacy_.Open(req, res); });
   server_->Post("/messages", [this](const Request& req, Response& res) { legacy_.Post(req, res); });
   server_->Get("/healthz", [](const Request&, Response& res) {
@@ -142,7 +144,9 @@ Status HttpServer::Run(const std::string& listen) {
   Configure();
   Route();
   auto [host, port] = SplitListen(listen);
-  int bound = port == 0 ? server_->bind_to_any_port(host) : server_->bind_to_port(host, port) ? port : -1;
+  int bound = port == 0                           ? server_->bind_to_any_port(host)
+              : server_->bind_to_port(host, port) ? port
+                                                  : -1;
   if (port < 0 || bound <= 0) {
     return Status(StatusCode::kUnavailable, "cannot listen on " + listen);
   }

@@ -26,9 +26,10 @@ void LegacySse::Open(const httplib::Request& req, httplib::Response& res) {
     connections_[sid] = connection;
   }
   log::Info("legacy SSE session {} opened", sid);
-  StreamOptions options{.prelude = protocol::FormatSseEvent("endpoint", "/messages?sessionId=" + sid),
-                        .keepalive = keepalive_,
-                        .on_end = [this, sid] { Forget(sid); }};
+  StreamOptions options;
+  options.prelude = protocol::FormatSseEvent("endpoint", "/messages?sessionId=" + sid);
+  options.keepalive = keepalive_;
+  options.on_end = [this, sid] { Forget(sid); };
   StreamMessages(res, connection->queue, std::nullopt, std::move(options));
 }
 
@@ -41,8 +42,8 @@ void LegacySse::Post(const httplib::Request& req, httplib::Response& res) {
   protocol::Result<Message> message = protocol::ParseMessage(req.body);
   if (!message.ok()) {
     res.status = 400;
-    return res.set_content(
-        protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())), "application/json");
+    return res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())),
+                           "application/json");
   }
   if (message->is_request()) {
     // The sink holds the connection and an in-flight token until the request is answered.

@@ -15,9 +15,10 @@ constexpr const char* kSessionHeader = "Mcp-Session-Id";
 
 // The message a POST carries, or the 400 that says why there is none.
 std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Response& res) {
-  for (const HttpCheck& check : {CheckPostAccept(req.get_header_value("Accept")),
-                                 CheckContentType(req.get_header_value("Content-Type")),
-                                 CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
+  for (const HttpCheck& check :
+       {CheckPostAccept(req.get_header_value("Accept")),
+        CheckContentType(req.get_header_value("Content-Type")),
+        CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
     if (check) {
       SendRefusal(res, *check);
       return std::nullopt;
@@ -79,10 +80,11 @@ void McpEndpoint::Initialize(Message request, httplib::Response& res) {
   std::shared_ptr<HttpSession> session = sessions_.Create(claims);
   auto reply = std::make_shared<MessageQueue>();
   session->session().HandleRequest(std::move(request),
-                                    [reply](const Message& m) { reply->Push(m); });
+                                   [reply](const Message& m) { reply->Push(m); });
   std::optional<Message> answer = reply->Pop(std::chrono::milliseconds(0));  // answered inline
   if (!answer) return SendRefusal(res, {500, "initialize gave no answer"});
-  claims.version = answer->result.value("protocolVersion", std::string(protocol::kLatestSessionRevision));
+  claims.version =
+      answer->result.value("protocolVersion", std::string(protocol::kLatestSessionRevision));
   res.set_header(kSessionHeader, tokens_.Issue(claims));
   log::Info("HTTP session {} initialized ({})", claims.sid, claims.version);
   SendMessage(res, *answer);
@@ -107,22 +109,27 @@ void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message re
     session->Forget(id);
     return SendMessage(res, *first);
   }
-  StreamOptions options{.end_after_response = true, .keepalive = keepalive_, .hold = token,
-                        .on_end = [session, id] { session->Forget(id); }};
+  StreamOptions options;
+  options.end_after_response = true;
+  options.keepalive = keepalive_;
+  options.hold = token;
+  options.on_end = [session, id] { session->Forget(id); };
   StreamMessages(res, queue, std::move(first), std::move(options));
 }
 
 void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
-  for (const HttpCheck& check : {CheckStreamAccept(req.get_header_value("Accept")),
-                                 CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
+  for (const HttpCheck& check :
+       {CheckStreamAccept(req.get_header_value("Accept")),
+        CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
     if (check) return SendRefusal(res, *check);
   }
   std::shared_ptr<HttpSession> session = FindSession(req, res);
   if (!session) return;
   std::shared_ptr<MessageQueue> stream = session->OpenStream();
   if (!stream) return SendRefusal(res, {409, "Conflict: this session already has a GET stream"});
-  StreamOptions options{.keepalive = keepalive_,
-                        .on_end = [session, stream] { session->StreamEnded(stream); }};
+  StreamOptions options;
+  options.keepalive = keepalive_;
+  options.on_end = [session, stream] { session->StreamEnded(stream); };
   StreamMessages(res, stream, std::nullopt, std::move(options));
 }
 
@@ -137,4 +144,3 @@ void McpEndpoint::Delete(const httplib::Request& req, httplib::Response& res) {
 }
 
 }  // namespace mcpgw::proxy
-

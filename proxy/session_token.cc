@@ -69,8 +69,7 @@ std::string SessionTokens::Sign(std::string_view payload) const {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(),
-       &length);
+       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(), &length);
   return std::string(reinterpret_cast<const char*>(mac.data()), length);
 }
 

@@ -11,9 +11,9 @@ namespace mcpgw::proxy {
 // What a session id says about its session. The id is self-contained, so any replica that
 // shares the secret can serve the session without a shared store.
 struct SessionClaims {
-  std::string sid;        // random, unique per session
-  std::string version;    // the negotiated protocol revision
-  std::string principal;  // who the session belongs to ("anonymous" until keys exist)
+  std::string sid;             // random, unique per session
+  std::string version;         // the negotiated protocol revision
+  std::string principal;       // who the session belongs to ("anonymous" until keys exist)
   std::int64_t issued_at = 0;  // seconds since the epoch
 };
 

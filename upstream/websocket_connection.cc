@@ -59,7 +59,8 @@ protocol::Result<std::unique_ptr<ssl::context>> MakeTlsContext(const ServerConfi
   error_code ec;
   context->set_verify_mode(config.tls_verify ? ssl::verify_peer : ssl::verify_none, ec);
   if (!ec && config.tls_verify && config.ca_file.empty()) context->set_default_verify_paths(ec);
-  if (!ec && config.tls_verify && !config.ca_file.empty()) context->load_verify_file(config.ca_file, ec);
+  if (!ec && config.tls_verify && !config.ca_file.empty())
+    context->load_verify_file(config.ca_file, ec);
   if (ec) return UpstreamUnavailable(config.name, "cannot load the CAs to trust: " + ec.message());
   return context;
 }
@@ -343,8 +344,8 @@ protocol::Result<std::unique_ptr<Connection>> OpenWebSocketConnection(const Serv
   }
   protocol::Result<std::unique_ptr<ssl::context>> tls = MakeTlsContext(config);
   if (!tls.ok()) return tls.status();
-  return std::unique_ptr<Connection>(new WebSocketConnection<TlsStream>(
-      config, std::move(url).value(), std::move(tls).value()));
+  return std::unique_ptr<Connection>(
+      new WebSocketConnection<TlsStream>(config, std::move(url).value(), std::move(tls).value()));
 }
 
 }  // namespace mcpgw::upstream

@@ -1,5 +1,5 @@
-#include "protocol/sse_parser.h"
 #include "protocol/sse_writer.h"
+#include "protocol/sse_parser.h"
 
 #include <doctest/doctest.h>
 

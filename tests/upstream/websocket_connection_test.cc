@@ -84,7 +84,8 @@ TEST_CASE("A websocket Upstream delivers progress and keeps concurrent calls apa
         progress.push_back(std::move(params));
       });
   std::vector<PendingReply> calls;
-  for (int i = 0; i < 20; ++i) calls.push_back(StartTool(upstream, "echo", {{"text", std::to_string(i)}}));
+  for (int i = 0; i < 20; ++i)
+    calls.push_back(StartTool(upstream, "echo", {{"text", std::to_string(i)}}));
   for (int i = 0; i < 20; ++i) CHECK(FirstText(calls[i].Get()) == std::to_string(i));
   CHECK(FirstText(slow.Get()) == "slept 50 ms");
   std::lock_guard lock(mutex);
