@@ -83,7 +83,7 @@ int Serve(const std::string& config_path, const std::string& listen) {
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);
   gateway.Start();
-  server.Run(std::chrono::milliseconds(10000));
+  server.Run();
   running_server = nullptr;
   return 0;
 }

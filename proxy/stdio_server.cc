@@ -11,7 +11,7 @@ StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd)
       transport_(in_fd, out_fd, gateway.config().gateway.max_message_bytes,
                  protocol::LineTransport::Ownership::kBorrowed) {}
 
-void StdioServer::Run(std::chrono::milliseconds drain_timeout) {
+void StdioServer::Run() {
   ClientSink to_client = [this](const protocol::Message& message) {
     if (!transport_.Send(message).ok()) log::Debug("client gone; dropped {}", message.method);
   };
@@ -37,6 +37,7 @@ void StdioServer::Run(std::chrono::milliseconds drain_timeout) {
   }
   log::Info("input ended; answering the requests already read, then shutting down");
   workers.Shutdown();  // the queued requests are dispatched first
+  const std::chrono::milliseconds drain_timeout = gateway_.config().gateway.drain_timeout;
   if (!session.WaitForIdle(std::chrono::steady_clock::now() + drain_timeout)) {
     log::Warn("calls still waiting after {} ms fail now", drain_timeout.count());
   }

@@ -1,8 +1,6 @@
 #pragma once
 
 #include "protocol/line_transport.h"
-
-#include <chrono>
 #include "proxy/gateway.h"
 
 namespace mcpgw::proxy {
@@ -15,9 +13,9 @@ class StdioServer {
   StdioServer(Gateway& gateway, int in_fd, int out_fd);
 
   // Serves until end of input or Stop(); then answers the requests already read (waiting up to
-  // drain_timeout for their upstreams), stops the gateway's upstreams (SIGTERM, then SIGKILL
-  // after the grace period) and returns. Unreadable lines are answered and skipped.
-  void Run(std::chrono::milliseconds drain_timeout);
+  // gateway.drain_timeout for their upstreams), stops the gateway's upstreams (SIGTERM, then
+  // SIGKILL after the grace period) and returns. Unreadable lines are answered and skipped.
+  void Run();
 
   // Makes Run() finish as if input had ended. Async-signal-safe, so a SIGTERM handler may call it.
   void Stop() { transport_.StopReceiving(); }

@@ -9,7 +9,7 @@ namespace mcpgw::policy {
 TEST_CASE("GlobMatch handles * and ? and nothing else, case-sensitively") {
   struct Case {
     const char* pattern;
-    const char* text;
+    std::string text;
     bool matches;
   };
   const Case cases[] = {
@@ -31,7 +31,7 @@ TEST_CASE("GlobMatch handles * and ? and nothing else, case-sensitively") {
       {"Filesystem", "filesystem", false},
       {"[ab]", "a", false},     // brackets are literal
       {"[ab]", "[ab]", true},
-      {"*a*a*a*a*a*b", std::string(60, 'a').c_str(), false},  // no exponential backtracking
+      {"*a*a*a*a*a*b", std::string(60, 'a'), false},  // no exponential backtracking
   };
   for (const Case& c : cases) {
     CAPTURE(c.pattern);
