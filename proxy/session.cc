@@ -32,6 +32,16 @@ std::string StringOr(const Json& object, const char* key, std::string fallback) 
   return found != object.end() && found->is_string() ? found->get<std::string>() : fallback;
 }
 
+// Whether name is prefixed with the server's name, or an alias of it, and the separator.
+bool NamesServer(const std::string& name, const std::string& server, const Config& config) {
+  const std::string& separator = config.gateway.separator;
+  if (name.starts_with(server + separator)) return true;
+  for (const auto& [alias, target] : config.aliases) {
+    if (target == server && name.starts_with(alias + separator)) return true;
+  }
+  return false;
+}
+
 // Everything the gateway can route. An upstream that lacks a feature answers with its own error.
 Json GatewayCapabilities() {
   return {{"tools", {{"listChanged", true}}},
@@ -91,7 +101,7 @@ void Session::Dispatch(const Message& request, const Responder& responder) {
     gateway_.WaitForStartup();
     route = Resolve(method, params);
   }
-  if (!route.ok()) return reply(route.status());
+  if (!route.ok()) return reply(UnknownOrUnavailable(params, route.status()));
   Forward(request, responder, route->server, RewriteForUpstream(method, params, route->name));
 }
 
@@ -110,6 +120,20 @@ Result<Route> Session::Resolve(const std::string& method, const Json& params) co
   }
   if (method == "completion/complete") return ResolveCompletionRef(params);
   return Status(StatusCode::kNotFound, "Method not found: " + method);
+}
+
+Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
+  if (unknown.code() != StatusCode::kInvalidArgument) return unknown;
+  auto name = params.find("name");
+  if (name == params.end() || !name->is_string()) return unknown;
+  const Config& config = gateway_.config();
+  for (upstream::Upstream* upstream : gateway_.Upstreams()) {
+    if (upstream->state() == upstream::State::kReady) continue;
+    if (!NamesServer(*name->get_ptr<const std::string*>(), upstream->name(), config)) continue;
+    return {StatusCode::kUnavailable, "upstream '" + upstream->name() + "' is not connected",
+            {{"server", upstream->name()}}};
+  }
+  return unknown;
 }
 
 Result<Route> Session::ResolveCompletionRef(const Json& params) const {

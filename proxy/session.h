@@ -72,6 +72,10 @@ class Session : public ClientNotifier {
   // the gateway does not route.
   protocol::Result<Route> Resolve(const std::string& method, const protocol::Json& params) const;
   protocol::Result<Route> ResolveCompletionRef(const protocol::Json& params) const;
+  // An unknown tool or prompt whose name starts with a server (or alias) that is not ready is
+  // that server's outage (kUnavailable, -32001), not the caller's mistake; else `unknown`.
+  protocol::Status UnknownOrUnavailable(const protocol::Json& params,
+                                        protocol::Status unknown) const;
   static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
                                            const std::string& name);
   void Forward(const protocol::Message& request, const Responder& responder,

@@ -181,7 +181,16 @@ describe("upstreams that never start", () => {
       } catch (e) {
         err = e;
       }
-      assert.ok(err && [-32001, -32602].includes(err.code), `broken__echo: expected -32001 or -32602, got ${err?.code}: ${err?.message}`);
+      // The server is configured but not connected: its outage, not an unknown tool.
+      assert.equal(err?.code, -32001, `broken__echo: expected -32001, got ${err?.code}: ${err?.message}`);
+      assert.equal(err?.data?.server, "broken");
+      let unknown;
+      try {
+        await gw.client.callTool({ name: "nosuchserver__echo", arguments: {} }, undefined, { timeout: 10000 });
+      } catch (e) {
+        unknown = e;
+      }
+      assert.equal(unknown?.code, -32602, `nosuchserver__echo: ${unknown?.message}`);
     });
   });
 });
