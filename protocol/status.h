@@ -24,6 +24,7 @@ enum class StatusCode {
   kTimeout,          // an upstream did not answer in time
   kCancelled,        // the caller cancelled; nobody is waiting for an answer
   kRemote,           // the peer answered with a JSON-RPC error; detail() holds it unchanged
+  kPermissionDenied,  // the caller may see the item but not use it
   kInternal,
 };
 

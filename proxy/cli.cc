@@ -2,6 +2,9 @@
 
 #include "policy/key_hash.h"
 #include "protocol/log.h"
+#include "proxy/access.h"
+#include "proxy/access_report.h"
+#include "proxy/caller.h"
 #include "proxy/config.h"
 #include "proxy/config_report.h"
 #include "proxy/gateway.h"
@@ -57,6 +60,17 @@ std::string SessionSecret(const GatewaySettings& settings) {
   return SessionTokens::RandomSecret();
 }
 
+// The refusal of a --key, naming the option (never the key).
+protocol::Status KeyRefused(const protocol::Status& why) {
+  return {why.code(), "--key: " + why.message()};
+}
+
+// MCPGW_API_KEY, read once at start; nullopt when unset.
+std::optional<std::string> EnvironmentKey() {
+  const char* key = std::getenv("MCPGW_API_KEY");
+  return key == nullptr ? std::nullopt : std::optional<std::string>(key);
+}
+
 int ServeHttp(Config config) {
   Gateway gateway(std::move(config));
   HttpServer server(gateway, SessionSecret(gateway.config().gateway));
@@ -76,9 +90,14 @@ int Serve(const std::string& config_path, const std::string& listen) {
   if (!config.ok()) return Fail(config.status());
   if (!listen.empty()) config->gateway.listen = listen;
   if (!config->gateway.listen.empty()) return ServeHttp(std::move(config).value());
+  auto principal = IdentifyCaller(config->keys, EnvironmentKey());
+  if (!principal.ok()) {
+    return Fail({principal.status().code(),
+                 "MCPGW_API_KEY: " + principal.status().message() + "; refusing to start"});
+  }
   int protocol_fd = ClaimStdoutForProtocol();
   Gateway gateway(std::move(config).value());
-  StdioServer server(gateway, STDIN_FILENO, protocol_fd);
+  StdioServer server(gateway, STDIN_FILENO, protocol_fd, std::move(principal).value());
   running_server = &server;
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);
@@ -92,16 +111,39 @@ int Check(const std::string& config_path) {
   auto config = LoadOrExplain(config_path);
   if (!config.ok()) return Fail(config.status());
   std::cout << DescribeConfig(*config);
+  for (const std::string& warning : AccessWarnings(*config)) {
+    std::cout << "warning: " << warning << "\n";
+  }
   return 0;
 }
 
-int PrintTools(const std::string& config_path, const std::string& format) {
+int Explain(const std::string& config_path, const std::string& key, const std::string& server,
+            const std::string& tool) {
   auto config = LoadOrExplain(config_path);
   if (!config.ok()) return Fail(config.status());
+  auto principal = IdentifyCaller(config->keys, key);
+  if (!principal.ok()) return Fail(KeyRefused(principal.status()));
+  std::cout << "principal: " << (principal->name.empty() ? "anonymous" : principal->name) << "\n"
+            << ExplainDecision(*config, *principal, server, tool);
+  return 0;
+}
+
+int PrintTools(const std::string& config_path, const std::string& format,
+               const std::optional<std::string>& key) {
+  auto config = LoadOrExplain(config_path);
+  if (!config.ok()) return Fail(config.status());
+  auto principal = IdentifyCaller(config->keys, key);
+  if (!principal.ok()) return Fail(KeyRefused(principal.status()));
   Gateway gateway(std::move(config).value());
   gateway.Start();
   gateway.WaitForStartup();
-  protocol::Json tools = gateway.catalog().Tools();
+  const Catalog& catalog = gateway.catalog();
+  protocol::Json tools = catalog.Tools();
+  if (key) {  // without --key: everything, as before
+    Access access(gateway.config().permissions, std::move(principal).value());
+    auto resolve = [&catalog](std::string_view name) { return catalog.ResolveTool(name); };
+    tools = access.Filter(tools, "name", resolve);
+  }
   gateway.Stop();
   protocol::Json out = format == "openai" ? ToOpenAiFunctions(tools) : protocol::Json{{"tools", tools}};
   std::cout << out.dump(2, ' ', false, protocol::Json::error_handler_t::replace) << "\n";

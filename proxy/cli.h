@@ -13,11 +13,19 @@ namespace mcpgw::proxy {
 // (HOST:PORT, or gateway.listen from the config) serves HTTP instead until SIGTERM/SIGINT, then
 // drains and exits 0.
 int Serve(const std::string& config_path, const std::string& listen = {});
-// Validates the config and prints its servers, aliases and settings.
+// Validates the config and prints its servers, aliases and settings, then warnings (exit 0)
+// about rules that can never apply and keys that are denied everything.
 int Check(const std::string& config_path);
 // Starts the upstreams, waits for them up to the start-up deadline and prints the merged tools
-// as MCP tool objects ({"tools": [...]}) or, with format "openai", as OpenAI functions.
-int PrintTools(const std::string& config_path, const std::string& format);
+// as MCP tool objects ({"tools": [...]}) or, with format "openai", as OpenAI functions. With
+// `key`, only the tools that key may read (as tools/list shows them); an unknown key fails.
+int PrintTools(const std::string& config_path, const std::string& format,
+               const std::optional<std::string>& key = std::nullopt);
+// Prints the decision for the holder of `key` on TOOL of SERVER (an alias is resolved first):
+// the level, the policy and rule that decided, and why. An unknown key fails. Never prints the
+// key.
+int Explain(const std::string& config_path, const std::string& key, const std::string& server,
+            const std::string& tool);
 // Prints the config form of a key; without one, reads the key from the first line of stdin.
 int PrintKeyHash(const std::optional<std::string>& key);
 

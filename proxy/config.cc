@@ -1,5 +1,6 @@
 #include "proxy/config.h"
 
+#include "proxy/access_config.h"
 #include "proxy/config_reader.h"
 
 #include <fmt/format.h>
@@ -78,15 +79,9 @@ Status CheckName(std::string_view name, std::string_view path, std::string_view 
 
 Status CheckTopLevel(const Json& doc) {
   if (!doc.is_object()) return InvalidAt("config", "must be a JSON object");
-  for (std::string_view key : {"keys", "policies", "permissions"}) {
-    if (doc.contains(key)) {
-      return InvalidAt(key, fmt::format("not supported by this version of mcpgw yet; refusing to "
-                                        "start rather than run without the {} you asked for",
-                                        key));
-    }
-  }
   if (!doc.contains("mcpServers")) return InvalidAt("mcpServers", "is required (an object)");
-  return CheckKeys(doc, "", {"mcpServers", "aliases", "gateway"});
+  return CheckKeys(doc, "",
+                   {"mcpServers", "aliases", "gateway", "keys", "policies", "permissions"});
 }
 
 bool IsOrigin(std::string_view s) {
@@ -387,6 +382,7 @@ Result<Config> ParseConfig(std::string_view text, const EnvLookup& env,
   ServerContext context{env, config.gateway, base_dir};
   if (Status s = ParseServers(*doc, context, config.servers); !s.ok()) return s;
   if (Status s = ParseAliases(*doc, env, config); !s.ok()) return s;
+  if (Status s = ParseAccess(*doc, env, config); !s.ok()) return s;
   return config;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "policy/keys.h"
+#include "policy/permissions.h"
 #include "protocol/status.h"
 #include "upstream/server_config.h"
 
@@ -40,6 +42,8 @@ struct Config {
   std::vector<upstream::ServerConfig> servers;
   std::map<std::string, std::string> aliases;  // alias -> server name
   GatewaySettings gateway;
+  std::vector<policy::KeyEntry> keys;  // "keys": who may call (hashes only, never a key)
+  policy::Permissions permissions;     // "policies" and "permissions"
 };
 
 // The config's name for a transport type: "stdio", "http", "sse" or "websocket".

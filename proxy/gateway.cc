@@ -81,7 +81,9 @@ void Gateway::RemoveNotifier(ClientNotifier* notifier) {
 void Gateway::OnOfferChanged(const std::string& server) {
   auto* upstream = FindUpstream(server);
   if (upstream == nullptr) return;
-  CatalogChanges changes = catalog_.Update(server, upstream->offer());
+  std::shared_ptr<const upstream::Offer> offer = upstream->offer();
+  arguments_.Update(server, offer.get());  // first, so that a newly routable tool is checked
+  CatalogChanges changes = catalog_.Update(server, std::move(offer));
   if (changes.tools) Broadcast(protocol::MakeNotification("notifications/tools/list_changed"));
   if (changes.prompts) Broadcast(protocol::MakeNotification("notifications/prompts/list_changed"));
   if (changes.resources) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "proxy/argument_validator.h"
 #include "proxy/catalog.h"
 #include "proxy/config.h"
 #include "upstream/upstream.h"
@@ -43,6 +44,8 @@ class Gateway : public upstream::UpstreamObserver {
 
   const Config& config() const { return config_; }
   const Catalog& catalog() const { return catalog_; }
+  // The listed tools' compiled inputSchemas, kept in step with the Catalog.
+  const ArgumentValidator& arguments() const { return arguments_; }
   // The upstream of that exact server name, or null. Valid until Stop().
   upstream::Upstream* FindUpstream(std::string_view server) const;
   std::vector<upstream::Upstream*> Upstreams() const;
@@ -62,6 +65,7 @@ class Gateway : public upstream::UpstreamObserver {
 
   const Config config_;
   Catalog catalog_;
+  ArgumentValidator arguments_;
   std::map<std::string, std::unique_ptr<upstream::Upstream>, std::less<>> upstreams_;
   std::chrono::steady_clock::time_point startup_deadline_;
   std::mutex notifiers_mutex_;

@@ -9,10 +9,10 @@ constexpr std::size_t kMaxEndedRemembered = 100000;
 
 }  // namespace
 
-HttpSession::HttpSession(Gateway& gateway, SessionClaims claims)
+HttpSession::HttpSession(Gateway& gateway, SessionClaims claims, policy::Principal principal)
     : claims_(std::move(claims)),
       last_used_(std::chrono::steady_clock::now()),
-      session_(gateway, [this](const protocol::Message& m) { Notify(m); }) {}
+      session_(gateway, [this](const protocol::Message& m) { Notify(m); }, std::move(principal)) {}
 
 HttpSession::~HttpSession() { End(); }
 
@@ -82,12 +82,14 @@ void HttpSession::Touch() {
 HttpSessionRegistry::HttpSessionRegistry(Gateway& gateway, std::size_t max_sessions)
     : gateway_(gateway), max_sessions_(max_sessions) {}
 
-std::shared_ptr<HttpSession> HttpSessionRegistry::Create(const SessionClaims& claims) {
+std::shared_ptr<HttpSession> HttpSessionRegistry::Create(const SessionClaims& claims,
+                                                         policy::Principal principal) {
   std::lock_guard lock(mutex_);
-  return Insert(claims);
+  return Insert(claims, std::move(principal));
 }
 
-std::shared_ptr<HttpSession> HttpSessionRegistry::Attach(const SessionClaims& claims) {
+std::shared_ptr<HttpSession> HttpSessionRegistry::Attach(const SessionClaims& claims,
+                                                         policy::Principal principal) {
   std::lock_guard lock(mutex_);
   if (ended_.contains(claims.sid)) return nullptr;
   auto found = sessions_.find(claims.sid);
@@ -96,14 +98,15 @@ std::shared_ptr<HttpSession> HttpSessionRegistry::Attach(const SessionClaims& cl
     return found->second;
   }
   log::Info("serving session {} first issued elsewhere (or evicted here)", claims.sid);
-  std::shared_ptr<HttpSession> session = Insert(claims);
+  std::shared_ptr<HttpSession> session = Insert(claims, std::move(principal));
   session->session().MarkInitialized();
   return session;
 }
 
-std::shared_ptr<HttpSession> HttpSessionRegistry::Insert(const SessionClaims& claims) {
+std::shared_ptr<HttpSession> HttpSessionRegistry::Insert(const SessionClaims& claims,
+                                                         policy::Principal principal) {
   while (sessions_.size() >= max_sessions_ && !sessions_.empty()) EvictOne();
-  auto session = std::make_shared<HttpSession>(gateway_, claims);
+  auto session = std::make_shared<HttpSession>(gateway_, claims, std::move(principal));
   sessions_[claims.sid] = session;
   return session;
 }

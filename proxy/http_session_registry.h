@@ -19,7 +19,8 @@ namespace mcpgw::proxy {
 // answer (so that notifications/cancelled can release them). Any thread.
 class HttpSession {
  public:
-  HttpSession(Gateway& gateway, SessionClaims claims);
+  // Its requests are decided for `principal` (the one claims.principal names).
+  HttpSession(Gateway& gateway, SessionClaims claims, policy::Principal principal);
   ~HttpSession();  // End()
 
   Session& session() { return session_; }
@@ -64,18 +65,21 @@ class HttpSessionRegistry {
  public:
   HttpSessionRegistry(Gateway& gateway, std::size_t max_sessions = 10000);
 
-  // A new session for freshly issued claims.
-  std::shared_ptr<HttpSession> Create(const SessionClaims& claims);
-  // The session of verified claims, created here when this replica has not seen it; null when
-  // it was ended on this replica.
-  std::shared_ptr<HttpSession> Attach(const SessionClaims& claims);
+  // A new session for freshly issued claims, acting for `principal` (whom claims.principal
+  // names; the caller has authenticated it).
+  std::shared_ptr<HttpSession> Create(const SessionClaims& claims, policy::Principal principal);
+  // The session of verified claims, created here for `principal` when this replica has not
+  // seen it; null when it was ended on this replica. The caller has checked that `principal`,
+  // authenticated on this request, is the one claims.principal names.
+  std::shared_ptr<HttpSession> Attach(const SessionClaims& claims, policy::Principal principal);
   // Ends the session for good on this replica; false when it had already ended.
   bool End(const SessionClaims& claims);
   // Closes every session's GET stream (shutdown); POSTs still get their answers.
   void CloseStreams();
 
  private:
-  std::shared_ptr<HttpSession> Insert(const SessionClaims& claims);  // mutex_ held
+  std::shared_ptr<HttpSession> Insert(const SessionClaims& claims,
+                                      policy::Principal principal);  // mutex_ held
   void EvictOne();                                                   // mutex_ held
 
   Gateway& gateway_;

@@ -2,6 +2,7 @@
 
 #include "protocol/log.h"
 #include "protocol/sse_writer.h"
+#include "proxy/http_auth.h"
 #include "proxy/http_reply.h"
 #include "proxy/session_token.h"
 
@@ -17,10 +18,15 @@ void LegacySse::Open(const httplib::Request& req, httplib::Response& res) {
   if (HttpCheck accept = CheckStreamAccept(req.get_header_value("Accept"))) {
     return SendRefusal(res, *accept);
   }
+  std::optional<policy::Principal> principal =
+      AuthenticateRequest(req, gateway_.config().keys, res);
+  if (!principal) return;
   std::string sid = SessionTokens::NewSessionId();
   auto connection = std::make_shared<Connection>();
+  connection->principal = PrincipalName(*principal);
   connection->session = std::make_unique<Session>(
-      gateway_, [queue = connection->queue](const Message& m) { queue->Push(m); });
+      gateway_, [queue = connection->queue](const Message& m) { queue->Push(m); },
+      *std::move(principal));
   {
     std::lock_guard lock(mutex_);
     connections_[sid] = connection;
@@ -34,8 +40,13 @@ void LegacySse::Open(const httplib::Request& req, httplib::Response& res) {
 }
 
 void LegacySse::Post(const httplib::Request& req, httplib::Response& res) {
+  std::optional<policy::Principal> principal =
+      AuthenticateRequest(req, gateway_.config().keys, res);
+  if (!principal) return;
   std::shared_ptr<Connection> connection = Find(req.get_param_value("sessionId"));
-  if (!connection) return SendRefusal(res, {404, "Session not found"});
+  if (!connection || connection->principal != PrincipalName(*principal)) {
+    return SendRefusal(res, {404, "Session not found"});
+  }
   if (HttpCheck type = CheckContentType(req.get_header_value("Content-Type"))) {
     return SendRefusal(res, *type);
   }

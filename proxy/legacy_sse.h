@@ -23,15 +23,17 @@ class LegacySse {
   // Borrows the gateway and the tracker, which must outlive this object.
   LegacySse(Gateway& gateway, InFlightTracker& in_flight, std::chrono::milliseconds keepalive);
 
-  // GET /sse: a new session and its stream.
+  // GET /sse: a new session and its stream, for the caller its key names (401 for a bad key).
   void Open(const httplib::Request& req, httplib::Response& res);
-  // POST /messages?sessionId=ID: one message of that session; 404 for an unknown one.
+  // POST /messages?sessionId=ID: one message of that session; 401 for a bad key, 404 for an
+  // unknown session or one opened by another principal.
   void Post(const httplib::Request& req, httplib::Response& res);
   // Ends every stream (shutdown). Any thread.
   void CloseAll();
 
  private:
   struct Connection {
+    std::string principal;  // PrincipalName of the caller that opened it
     std::shared_ptr<MessageQueue> queue = std::make_shared<MessageQueue>();
     std::unique_ptr<Session> session;
   };

@@ -21,6 +21,15 @@ int main(int argc, char** argv) {
   auto* tools = app.add_subcommand("tools", "connect to the upstreams and print the merged tools");
   tools->add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
   tools->add_option("--format", format, "mcp or openai")->check(CLI::IsMember({"mcp", "openai"}));
+  std::optional<std::string> tools_key;
+  tools->add_option("--key", tools_key, "list only what the holder of this API key may see");
+
+  std::string explain_key, server, tool;
+  auto* explain = app.add_subcommand("explain", "print the permission decision for a key on a tool");
+  explain->add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
+  explain->add_option("--key", explain_key, "the caller's API key")->required();
+  explain->add_option("server", server, "server name or alias")->required();
+  explain->add_option("tool", tool, "tool, prompt or resource URI")->required();
 
   std::optional<std::string> key;
   auto* hash_key = app.add_subcommand("hash-key", "print the sha256: form a key takes in the config");
@@ -30,7 +39,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (*check) return mcpgw::proxy::Check(config_path);
-  if (*tools) return mcpgw::proxy::PrintTools(config_path, format);
+  if (*tools) return mcpgw::proxy::PrintTools(config_path, format, tools_key);
+  if (*explain) return mcpgw::proxy::Explain(config_path, explain_key, server, tool);
   if (*hash_key) return mcpgw::proxy::PrintKeyHash(key);
   return mcpgw::proxy::Serve(config_path, listen);
 }

@@ -2,6 +2,7 @@
 
 #include "protocol/log.h"
 #include "protocol/version.h"
+#include "proxy/http_auth.h"
 #include "proxy/http_reply.h"
 
 #include <chrono>
@@ -40,18 +41,28 @@ std::int64_t Now() {
 }  // namespace
 
 McpEndpoint::McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
-                         InFlightTracker& in_flight, std::chrono::milliseconds keepalive)
-    : sessions_(sessions), tokens_(tokens), in_flight_(in_flight), keepalive_(keepalive) {}
+                         InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
+                         std::chrono::milliseconds keepalive)
+    : sessions_(sessions),
+      tokens_(tokens),
+      in_flight_(in_flight),
+      keys_(keys),
+      keepalive_(keepalive) {}
 
 std::shared_ptr<HttpSession> McpEndpoint::FindSession(const httplib::Request& req,
                                                       httplib::Response& res) {
+  std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
+  if (!principal) return nullptr;
   if (!req.has_header(kSessionHeader)) {
     SendRefusal(res, {400, "Bad Request: Mcp-Session-Id header is required"});
     return nullptr;
   }
   protocol::Result<SessionClaims> claims = tokens_.Verify(req.get_header_value(kSessionHeader));
   std::shared_ptr<HttpSession> session;
-  if (claims.ok() && claims->principal == kAnonymousPrincipal) session = sessions_.Attach(*claims);
+  // A session answers only the principal it was issued to: another key cannot take it over.
+  if (claims.ok() && claims->principal == PrincipalName(*principal)) {
+    session = sessions_.Attach(*claims, *std::move(principal));
+  }
   if (!session) SendRefusal(res, {404, "Session not found"});
   return session;
 }
@@ -60,7 +71,9 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
   std::optional<Message> message = ReadMessage(req, res);
   if (!message) return;
   if (message->is_request() && message->method == "initialize") {
-    return Initialize(std::move(*message), res);
+    std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
+    if (!principal) return;
+    return Initialize(std::move(*message), *std::move(principal), res);
   }
   std::shared_ptr<HttpSession> session = FindSession(req, res);
   if (!session) return;
@@ -75,9 +88,10 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
   res.status = 202;  // responses: the gateway sends the client no requests yet
 }
 
-void McpEndpoint::Initialize(Message request, httplib::Response& res) {
-  SessionClaims claims{SessionTokens::NewSessionId(), "", std::string(kAnonymousPrincipal), Now()};
-  std::shared_ptr<HttpSession> session = sessions_.Create(claims);
+void McpEndpoint::Initialize(Message request, policy::Principal principal,
+                             httplib::Response& res) {
+  SessionClaims claims{SessionTokens::NewSessionId(), "", PrincipalName(principal), Now()};
+  std::shared_ptr<HttpSession> session = sessions_.Create(claims, std::move(principal));
   auto reply = std::make_shared<MessageQueue>();
   session->session().HandleRequest(std::move(request),
                                    [reply](const Message& m) { reply->Push(m); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "proxy/access_config.h"
 #include "proxy/http_session_registry.h"
 #include "proxy/message_queue.h"
 #include "proxy/session_token.h"
@@ -16,9 +17,11 @@ namespace mcpgw::proxy {
 // routing (HttpServer). Handlers run on httplib worker threads, any number at once.
 class McpEndpoint {
  public:
-  // Borrows everything; all must outlive the endpoint.
+  // Borrows everything; all must outlive the endpoint. Every request is authenticated against
+  // `keys` (AuthenticateRequest) before anything else is read from it.
   McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
-              InFlightTracker& in_flight, std::chrono::milliseconds keepalive);
+              InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
+              std::chrono::milliseconds keepalive);
 
   // Answers a request as application/json, or as text/event-stream when notifications for it
   // (progress, logging) come before the answer; a notification or response gets 202. initialize
@@ -30,19 +33,20 @@ class McpEndpoint {
   void Delete(const httplib::Request& req, httplib::Response& res);
 
  private:
-  // The session of the request's Mcp-Session-Id; else the refusal was sent and null returned.
+  // The session of the request's Mcp-Session-Id, when it belongs to the request's caller;
+  // else the refusal was sent (401 for a bad key, 404 for an unknown session or one issued to
+  // another principal) and null returned.
   std::shared_ptr<HttpSession> FindSession(const httplib::Request& req, httplib::Response& res);
-  void Initialize(protocol::Message request, httplib::Response& res);
+  void Initialize(protocol::Message request, policy::Principal principal,
+                  httplib::Response& res);
   void Answer(const std::shared_ptr<HttpSession>& session, protocol::Message request,
               httplib::Response& res);
 
   HttpSessionRegistry& sessions_;
   const SessionTokens& tokens_;
   InFlightTracker& in_flight_;
+  const std::vector<policy::KeyEntry>& keys_;
   const std::chrono::milliseconds keepalive_;
 };
-
-// The principal of every session until API keys arrive.
-inline constexpr std::string_view kAnonymousPrincipal = "anonymous";
 
 }  // namespace mcpgw::proxy

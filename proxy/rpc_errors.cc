@@ -30,6 +30,8 @@ RpcError ToRpcError(const protocol::Status& status) {
       return {code::kUpstreamUnavailable, status.message(), status.detail()};
     case StatusCode::kTimeout:
       return {code::kUpstreamTimeout, status.message(), status.detail()};
+    case StatusCode::kPermissionDenied:
+      return {code::kPermissionDenied, status.message(), status.detail()};
     case StatusCode::kRemote:
       return RemoteError(status.detail());
     case StatusCode::kParse:

@@ -32,14 +32,18 @@ std::string StringOr(const Json& object, const char* key, std::string fallback) 
   return found != object.end() && found->is_string() ? found->get<std::string>() : fallback;
 }
 
-// Whether name is prefixed with the server's name, or an alias of it, and the separator.
-bool NamesServer(const std::string& name, const std::string& server, const Config& config) {
+// What follows the server's name (or an alias of it) and the separator in name; nullopt when
+// name does not start with them.
+std::optional<std::string> NameAfterServer(const std::string& name, const std::string& server,
+                                           const Config& config) {
   const std::string& separator = config.gateway.separator;
-  if (name.starts_with(server + separator)) return true;
+  if (name.starts_with(server + separator)) return name.substr(server.size() + separator.size());
   for (const auto& [alias, target] : config.aliases) {
-    if (target == server && name.starts_with(alias + separator)) return true;
+    if (target == server && name.starts_with(alias + separator)) {
+      return name.substr(alias.size() + separator.size());
+    }
   }
-  return false;
+  return std::nullopt;
 }
 
 // Everything the gateway can route. An upstream that lacks a feature answers with its own error.
@@ -51,17 +55,21 @@ Json GatewayCapabilities() {
           {"logging", Json::object()}};
 }
 
-// Lists answered from the Catalog: method, result field, and the merged list.
+// Lists answered from the Catalog: method, result field, the merged list, the field naming an
+// item, and how that name leads back to its route (for the permission check).
 struct ListMethod {
   const char* method;
   const char* field;
   Json (Catalog::*list)() const;
+  const char* key;
+  Result<Route> (Catalog::*resolve)(std::string_view) const;
 };
 constexpr ListMethod kListMethods[] = {
-    {"tools/list", "tools", &Catalog::Tools},
-    {"prompts/list", "prompts", &Catalog::Prompts},
-    {"resources/list", "resources", &Catalog::Resources},
-    {"resources/templates/list", "resourceTemplates", &Catalog::ResourceTemplates},
+    {"tools/list", "tools", &Catalog::Tools, "name", &Catalog::ResolveTool},
+    {"prompts/list", "prompts", &Catalog::Prompts, "name", &Catalog::ResolvePrompt},
+    {"resources/list", "resources", &Catalog::Resources, "uri", &Catalog::ResolveResource},
+    {"resources/templates/list", "resourceTemplates", &Catalog::ResourceTemplates, "uriTemplate",
+     &Catalog::ResolveResource},
 };
 
 }  // namespace
@@ -71,8 +79,10 @@ void Responder::Answer(Result<Json> outcome) const {
   sink(protocol::MakeError(id, ToRpcError(outcome.status())));
 }
 
-Session::Session(Gateway& gateway, ClientSink notifications)
-    : gateway_(gateway), notifications_(std::move(notifications)) {
+Session::Session(Gateway& gateway, ClientSink notifications, policy::Principal principal)
+    : gateway_(gateway),
+      notifications_(std::move(notifications)),
+      access_(gateway.config().permissions, std::move(principal)) {
   gateway_.AddNotifier(this);
 }
 
@@ -93,7 +103,11 @@ void Session::Dispatch(const Message& request, const Responder& responder) {
   for (const auto& list : kListMethods) {
     if (method != list.method) continue;
     gateway_.WaitForStartup();
-    return reply(Json{{list.field, (gateway_.catalog().*list.list)()}});
+    const Catalog& catalog = gateway_.catalog();
+    auto resolve = [&catalog, &list](std::string_view name) {
+      return (catalog.*list.resolve)(name);
+    };
+    return reply(Json{{list.field, access_.Filter((catalog.*list.list)(), list.key, resolve)}});
   }
   Result<Route> route = Resolve(method, params);
   if (!route.ok() && route.status().code() == StatusCode::kInvalidArgument) {
@@ -102,6 +116,10 @@ void Session::Dispatch(const Message& request, const Responder& responder) {
     route = Resolve(method, params);
   }
   if (!route.ok()) return reply(UnknownOrUnavailable(params, route.status()));
+  if (Status allowed = access_.Check(method, params, *route); !allowed.ok()) return reply(allowed);
+  if (method == "tools/call") {
+    if (auto rejected = gateway_.arguments().Reject(*route, params)) return reply(*rejected);
+  }
   Forward(request, responder, route->server, RewriteForUpstream(method, params, route->name));
 }
 
@@ -129,7 +147,8 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
   const Config& config = gateway_.config();
   for (upstream::Upstream* upstream : gateway_.Upstreams()) {
     if (upstream->state() == upstream::State::kReady) continue;
-    if (!NamesServer(*name->get_ptr<const std::string*>(), upstream->name(), config)) continue;
+    auto rest = NameAfterServer(*name->get_ptr<const std::string*>(), upstream->name(), config);
+    if (!rest || !access_.MayRead(upstream->name(), *rest)) continue;
     return {StatusCode::kUnavailable, "upstream '" + upstream->name() + "' is not connected",
             {{"server", upstream->name()}}};
   }

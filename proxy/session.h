@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/json_rpc.h"
+#include "proxy/access.h"
 #include "proxy/gateway.h"
 
 #include <chrono>
@@ -31,8 +32,9 @@ struct Responder {
 class Session : public ClientNotifier {
  public:
   // Registers with the gateway until destroyed; list_changed and upstream log messages go to
-  // notifications once the client has sent initialize.
-  Session(Gateway& gateway, ClientSink notifications);
+  // notifications once the client has sent initialize. Every request is decided for
+  // `principal` (already authenticated; empty: anonymous) under the gateway's permissions.
+  Session(Gateway& gateway, ClientSink notifications, policy::Principal principal);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -74,6 +76,7 @@ class Session : public ClientNotifier {
   protocol::Result<Route> ResolveCompletionRef(const protocol::Json& params) const;
   // An unknown tool or prompt whose name starts with a server (or alias) that is not ready is
   // that server's outage (kUnavailable, -32001), not the caller's mistake; else `unknown`.
+  // The outage is told only to a caller that may read that name there (else `unknown`).
   protocol::Status UnknownOrUnavailable(const protocol::Json& params,
                                         protocol::Status unknown) const;
   static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
@@ -88,6 +91,7 @@ class Session : public ClientNotifier {
 
   Gateway& gateway_;
   ClientSink notifications_;
+  const Access access_;
   std::mutex mutex_;
   std::condition_variable idle_;             // notified when in_flight_ shrinks
   bool initialized_ = false;                 // guarded by mutex_

@@ -6,8 +6,9 @@
 
 namespace mcpgw::proxy {
 
-StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd)
+StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd, policy::Principal principal)
     : gateway_(gateway),
+      principal_(std::move(principal)),
       transport_(in_fd, out_fd, gateway.config().gateway.max_message_bytes,
                  protocol::LineTransport::Ownership::kBorrowed) {}
 
@@ -15,7 +16,7 @@ void StdioServer::Run() {
   ClientSink to_client = [this](const protocol::Message& message) {
     if (!transport_.Send(message).ok()) log::Debug("client gone; dropped {}", message.method);
   };
-  Session session(gateway_, to_client);
+  Session session(gateway_, to_client, principal_);
   WorkerPool workers(gateway_.config().gateway.workers);
   while (true) {
     protocol::Result<protocol::Message> received = transport_.Receive();

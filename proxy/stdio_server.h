@@ -1,5 +1,6 @@
 #pragma once
 
+#include "policy/permissions.h"
 #include "protocol/line_transport.h"
 #include "proxy/gateway.h"
 
@@ -10,7 +11,8 @@ namespace mcpgw::proxy {
 // slow one never delays the others, and writes each message whole under a lock.
 class StdioServer {
  public:
-  StdioServer(Gateway& gateway, int in_fd, int out_fd);
+  // Every request is decided for `principal` (authenticated by the caller; empty: anonymous).
+  StdioServer(Gateway& gateway, int in_fd, int out_fd, policy::Principal principal);
 
   // Serves until end of input or Stop(); then answers the requests already read (waiting up to
   // gateway.drain_timeout for their upstreams), stops the gateway's upstreams (SIGTERM, then
@@ -22,6 +24,7 @@ class StdioServer {
 
  private:
   Gateway& gateway_;
+  const policy::Principal principal_;
   protocol::LineTransport transport_;
 };
 

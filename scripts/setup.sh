@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libssl-dev
-          libcli11-dev libfmt-dev doctest-dev libboost-dev)
+          libcli11-dev libfmt-dev doctest-dev libboost-dev
+          libvalijson-dev json-schema-test-suite)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()

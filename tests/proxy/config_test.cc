@@ -168,14 +168,6 @@ TEST_CASE("ParseConfig rejects unknown keys at every level with their path") {
         "mcpServers.s.auth.x");
 }
 
-TEST_CASE("ParseConfig refuses permission settings it cannot enforce yet") {
-  CHECK(ErrorOf(R"({"mcpServers": {}, "permissions": {"default": "read"}})") ==
-        "permissions: not supported by this version of mcpgw yet; refusing to start rather than "
-        "run without the permissions you asked for");
-  CHECK(PathOfError(R"({"mcpServers": {}, "keys": []})") == "keys");
-  CHECK(PathOfError(R"({"mcpServers": {}, "policies": {}})") == "policies");
-}
-
 TEST_CASE("ParseConfig names the field path of a bad timeout") {
   CHECK(ErrorOf(OneServer(R"("timeout_ms": 0)")) ==
         "mcpServers.s.timeout_ms: must be a positive integer (at most 2147483647)");

@@ -20,7 +20,7 @@ struct Conversation {
     std::lock_guard lock(mutex);
     sent.push_back(message);
   };
-  Session session{gateway, record};
+  Session session{gateway, record, policy::Principal{}};
 
   Message Ask(const std::string& method, Json params = Json::object()) {
     session.HandleRequest(protocol::MakeRequest(42, method, std::move(params)), record);

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "policy/permissions.h"
+#include "protocol/status.h"
+#include "proxy/catalog.h"
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace mcpgw::proxy {
+
+// What one caller may see and do (README "Permissions"). Decides with policy::Decide on real
+// names: the server behind any alias, the upstream's own tool or prompt name, and for resources
+// and resource templates the URI (or uriTemplate text) as the item name. Borrows the
+// permissions, which must outlive it; immutable, so any thread may use it.
+class Access {
+ public:
+  Access(const policy::Permissions& permissions, policy::Principal principal);
+
+  const policy::Principal& principal() const { return principal_; }
+
+  // Whether the caller may list `item` of `server` (level read or more).
+  bool MayRead(std::string_view server, std::string_view item) const;
+
+  // The items of a merged list (tools, prompts, resources or templates) the caller may read.
+  // `key` is the field naming an item ("name", "uri", "uriTemplate"); `resolve` leads an
+  // exposed name back to its route. Items it cannot resolve are left out.
+  using Resolver = std::function<protocol::Result<Route>(std::string_view)>;
+  protocol::Json Filter(const protocol::Json& items, const char* key,
+                        const Resolver& resolve) const;
+
+  // Ok when the caller may use the routed item as `method` asks. An item it may not read fails
+  // exactly as an unknown one would (kInvalidArgument "Unknown tool: NAME", with the name the
+  // caller used); one it may read but not execute fails kPermissionDenied "Permission denied"
+  // with detail {server, tool, level}.
+  protocol::Status Check(const std::string& method, const protocol::Json& params,
+                         const Route& route) const;
+
+ private:
+  const policy::Permissions& permissions_;
+  const policy::Principal principal_;
+};
+
+}  // namespace mcpgw::proxy

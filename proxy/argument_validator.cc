@@ -1,0 +1,85 @@
+#include "proxy/argument_validator.h"
+
+#include "protocol/log.h"
+
+namespace mcpgw::proxy {
+namespace {
+
+using protocol::Json;
+
+Json InvalidArgumentsResult(const std::string& tool,
+                            const std::vector<SchemaViolation>& violations) {
+  std::string text = "Invalid arguments for tool " + tool + ":";
+  for (const SchemaViolation& violation : violations) {
+    text += "\n- " + violation.path + ": " + violation.message;
+  }
+  return {{"content", Json::array({{{"type", "text"}, {"text", std::move(text)}}})},
+          {"isError", true}};
+}
+
+}  // namespace
+
+ArgumentValidator::Entry ArgumentValidator::Compile(const std::string& server,
+                                                    const std::string& tool, const Json& schema,
+                                                    const Tools* previous) {
+  Entry entry{schema.dump(), nullptr};
+  if (previous != nullptr) {
+    auto found = previous->find(tool);
+    if (found != previous->end() && found->second.text == entry.text) return found->second;
+  }
+  ++compilations_;
+  std::vector<std::string> notes;
+  auto compiled = JsonSchema::Compile(schema, notes);
+  for (const std::string& note : notes) log::Debug("[{}] tool '{}': {}", server, tool, note);
+  if (compiled.ok()) {
+    entry.schema = *std::move(compiled);
+  } else {
+    log::Warn("[{}] tool '{}': arguments not validated: {}", server, tool,
+              compiled.status().message());
+  }
+  return entry;
+}
+
+void ArgumentValidator::Update(const std::string& server, const upstream::Offer* offer) {
+  std::lock_guard update_lock(update_mutex_);
+  std::shared_ptr<const Tools> previous;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = servers_.find(server); found != servers_.end()) previous = found->second;
+  }
+  auto next = std::make_shared<Tools>();
+  if (offer != nullptr && offer->tools.is_array()) {
+    for (const Json& tool : offer->tools) {
+      if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
+      if (!tool.contains("inputSchema")) continue;
+      const std::string name = tool["name"].get<std::string>();
+      (*next)[name] = Compile(server, name, tool["inputSchema"], previous.get());
+    }
+  }
+  std::lock_guard lock(mutex_);
+  servers_[server] = std::move(next);
+}
+
+std::vector<SchemaViolation> ArgumentValidator::Check(const std::string& server,
+                                                      const std::string& tool,
+                                                      const Json& arguments) const {
+  std::shared_ptr<const Tools> tools;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = servers_.find(server); found != servers_.end()) tools = found->second;
+  }
+  if (tools == nullptr) return {};
+  auto entry = tools->find(tool);
+  if (entry == tools->end() || entry->second.schema == nullptr) return {};
+  std::vector<SchemaViolation> violations = entry->second.schema->Validate(arguments);
+  for (SchemaViolation& violation : violations) violation.path = "/arguments" + violation.path;
+  return violations;
+}
+
+std::optional<Json> ArgumentValidator::Reject(const Route& route, const Json& params) const {
+  auto violations = Check(route.server, route.name, params.value("arguments", Json::object()));
+  if (violations.empty()) return std::nullopt;
+  return InvalidArgumentsResult(params.value("name", route.name), violations);
+}
+
+}  // namespace mcpgw::proxy
