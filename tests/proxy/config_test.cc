@@ -299,6 +299,21 @@ TEST_CASE("The demo config and the Claude Desktop snippet parse") {
   CHECK(LoadConfig(root + "/conf/claude_desktop_config.json", FakeEnv()).ok());
 }
 
+TEST_CASE("The team example config parses, with its keys and policies") {
+  std::string root = MCPGW_SOURCE_DIR;
+  protocol::Result<Config> config = LoadConfig(
+      root + "/conf/team.json",
+      [](std::string_view name) -> std::optional<std::string> {
+        if (name == "MCPGW_SESSION_SECRET") return "a-secret-for-the-test";
+        return std::nullopt;
+      });
+  INFO(config.status().message());
+  REQUIRE(config.ok());
+  CHECK(config->keys.size() == 2);
+  CHECK(config->permissions.policies.size() == 2);
+  CHECK(config->permissions.default_level == policy::Level::kDeny);
+}
+
 TEST_CASE("ParseConfig reads the HTTP settings of the gateway object") {
   Config config = Parse(R"({"mcpServers": {}, "gateway": {
       "session_secret": "${SECRET}", "allowed_origins": ["https://app.example.com:8443"],
