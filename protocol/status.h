@@ -25,6 +25,7 @@ enum class StatusCode {
   kCancelled,        // the caller cancelled; nobody is waiting for an answer
   kRemote,           // the peer answered with a JSON-RPC error; detail() holds it unchanged
   kPermissionDenied,  // the caller may see the item but not use it
+  kRateLimited,       // the caller's rate limit is spent; detail {retry_after_ms}
   kInternal,
 };
 

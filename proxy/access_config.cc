@@ -1,6 +1,7 @@
 #include "proxy/access_config.h"
 
 #include "proxy/config_reader.h"
+#include "proxy/rate_limit_config.h"
 
 #include <fmt/format.h>
 
@@ -44,9 +45,11 @@ Status ReadLevel(const Json& object, std::string_view path, std::string_view key
 }
 
 Status ReadKey(const Json& entry, const std::string& path, const EnvLookup& env,
-               policy::KeyEntry& out) {
+               policy::KeyEntry& out, RateLimits& limits) {
   if (!entry.is_object()) return InvalidAt(path, "must be an object");
-  if (Status s = CheckKeys(entry, path, {"name", "hash", "team", "org"}); !s.ok()) return s;
+  Status known =
+      CheckKeys(entry, path, {"name", "hash", "team", "org", "rate_limit_rpm", "rate_limits"});
+  if (!known.ok()) return known;
   for (std::string_view key : {"name", "hash"}) {
     if (!entry.contains(key)) return InvalidAt(JoinPath(path, key), "is required");
   }
@@ -58,10 +61,12 @@ Status ReadKey(const Json& entry, const std::string& path, const EnvLookup& env,
   if (f.status().ok() && out.name == kAnonymousPrincipal) {
     return InvalidAt(JoinPath(path, "name"), "\"anonymous\" is reserved for callers without a key");
   }
-  return f.status();
+  if (!f.status().ok()) return f.status();
+  return ReadRateLimits(entry, path, env, limits);
 }
 
-Status ParseKeys(const Json& doc, const EnvLookup& env, std::vector<policy::KeyEntry>& out) {
+Status ParseKeys(const Json& doc, const EnvLookup& env, std::vector<policy::KeyEntry>& out,
+                 std::map<std::string, RateLimits, std::less<>>& rate_limits) {
   auto keys = doc.find("keys");
   if (keys == doc.end()) return Status::Ok();
   if (!keys->is_array()) return InvalidAt("keys", "must be an array of keys");
@@ -69,13 +74,15 @@ Status ParseKeys(const Json& doc, const EnvLookup& env, std::vector<policy::KeyE
   for (std::size_t i = 0; i < keys->size(); ++i) {
     std::string path = fmt::format("keys[{}]", i);
     policy::KeyEntry entry;
-    if (Status s = ReadKey((*keys)[i], path, env, entry); !s.ok()) return s;
+    RateLimits limits;
+    if (Status s = ReadKey((*keys)[i], path, env, entry, limits); !s.ok()) return s;
     if (!names.insert(entry.name).second) {
       return InvalidAt(JoinPath(path, "name"), fmt::format("\"{}\" is used twice", entry.name));
     }
     if (!hashes.insert(entry.hash).second) {
       return InvalidAt(JoinPath(path, "hash"), "is the hash of another key too");
     }
+    if (limits.rpm > 0 || !limits.tools.empty()) rate_limits.emplace(entry.name, std::move(limits));
     out.push_back(std::move(entry));
   }
   return Status::Ok();
@@ -175,7 +182,7 @@ Status ParseAccess(const Json& doc, const EnvLookup& env, Config& config) {
   bool configured = doc.contains("keys") || doc.contains("policies") || doc.contains("permissions");
   // No access settings at all: no access control, as before keys existed (README "Permissions").
   if (!configured) config.permissions.default_level = Level::kExecute;
-  if (Status s = ParseKeys(doc, env, config.keys); !s.ok()) return s;
+  if (Status s = ParseKeys(doc, env, config.keys, config.rate_limits); !s.ok()) return s;
   if (Status s = ParsePolicies(doc, config.permissions); !s.ok()) return s;
   return ParsePermissions(doc, env, config);
 }

@@ -1,6 +1,7 @@
 #include "proxy/config.h"
 
 #include "proxy/access_config.h"
+#include "proxy/audit_config.h"
 #include "proxy/config_reader.h"
 
 #include <fmt/format.h>
@@ -81,7 +82,8 @@ Status CheckTopLevel(const Json& doc) {
   if (!doc.is_object()) return InvalidAt("config", "must be a JSON object");
   if (!doc.contains("mcpServers")) return InvalidAt("mcpServers", "is required (an object)");
   return CheckKeys(doc, "",
-                   {"mcpServers", "aliases", "gateway", "keys", "policies", "permissions"});
+                   {"mcpServers", "aliases", "gateway", "keys", "policies", "permissions",
+                    "audit"});
 }
 
 bool IsOrigin(std::string_view s) {
@@ -383,6 +385,7 @@ Result<Config> ParseConfig(std::string_view text, const EnvLookup& env,
   if (Status s = ParseServers(*doc, context, config.servers); !s.ok()) return s;
   if (Status s = ParseAliases(*doc, env, config); !s.ok()) return s;
   if (Status s = ParseAccess(*doc, env, config); !s.ok()) return s;
+  if (Status s = ParseAudit(*doc, env, base_dir, config.audit); !s.ok()) return s;
   return config;
 }
 

@@ -37,6 +37,29 @@ struct GatewaySettings {
   std::chrono::milliseconds sse_keepalive{15000};  // between comment lines on idle SSE streams
 };
 
+// One entry of a key's "rate_limits": calls to tools (prompts, resources) matching `tool` of
+// servers matching `server` (globs) get a bucket of `rpm` per (server, tool) of their own.
+struct ToolRateLimit {
+  std::string server;
+  std::string tool;
+  int rpm = 0;
+};
+
+// A key's rate limits (README "Rate limits"): `rpm` over all its calls (0: none), and the
+// first matching entry of `tools` for each item.
+struct RateLimits {
+  int rpm = 0;
+  std::vector<ToolRateLimit> tools;
+};
+
+// The config's "audit" object (README "Audit log"). Absent: no audit lines.
+struct AuditSettings {
+  bool enabled = false;
+  std::string file;  // absolute (resolved against the config's directory); empty: stderr
+  bool include_arguments = false;
+  bool include_results = false;
+};
+
 // A validated config (DESIGN.md "Config"). Servers are sorted by name.
 struct Config {
   std::vector<upstream::ServerConfig> servers;
@@ -44,6 +67,9 @@ struct Config {
   GatewaySettings gateway;
   std::vector<policy::KeyEntry> keys;  // "keys": who may call (hashes only, never a key)
   policy::Permissions permissions;     // "policies" and "permissions"
+  AuditSettings audit;                 // "audit"
+  // Key name -> its "rate_limit_rpm" and "rate_limits"; keys without limits are absent.
+  std::map<std::string, RateLimits, std::less<>> rate_limits;
 };
 
 // The config's name for a transport type: "stdio", "http", "sse" or "websocket".

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "proxy/argument_validator.h"
+#include "proxy/audit_log.h"
 #include "proxy/catalog.h"
 #include "proxy/config.h"
+#include "proxy/rate_limiter.h"
 #include "upstream/upstream.h"
 
 #include <chrono>
@@ -46,6 +48,10 @@ class Gateway : public upstream::UpstreamObserver {
   const Catalog& catalog() const { return catalog_; }
   // The listed tools' compiled inputSchemas, kept in step with the Catalog.
   const ArgumentValidator& arguments() const { return arguments_; }
+  // Every key's token buckets, shared by all sessions.
+  RateLimiter& rate_limiter() { return rate_limiter_; }
+  // Where the sessions write the audit trail (README "Audit log").
+  AuditLog& audit() { return audit_; }
   // The upstream of that exact server name, or null. Valid until Stop().
   upstream::Upstream* FindUpstream(std::string_view server) const;
   std::vector<upstream::Upstream*> Upstreams() const;
@@ -66,6 +72,8 @@ class Gateway : public upstream::UpstreamObserver {
   const Config config_;
   Catalog catalog_;
   ArgumentValidator arguments_;
+  AuditLog audit_{config_.audit};
+  RateLimiter rate_limiter_{config_.rate_limits};
   std::map<std::string, std::unique_ptr<upstream::Upstream>, std::less<>> upstreams_;
   std::chrono::steady_clock::time_point startup_deadline_;
   std::mutex notifiers_mutex_;

@@ -2,6 +2,8 @@
 
 #include "protocol/sse_writer.h"
 
+#include <algorithm>
+
 namespace mcpgw::proxy {
 namespace {
 
@@ -28,6 +30,16 @@ std::string ReasonOf(int status) {
     default:
       return "HTTP error " + std::to_string(status);
   }
+}
+
+// data.retry_after_ms of a rate-limit error (-32004), or nullopt for any other message.
+std::optional<std::int64_t> RetryAfterMs(const protocol::Message& message) {
+  if (!message.is_response() || !message.error) return std::nullopt;
+  if (message.error->code != protocol::error_code::kRateLimited) return std::nullopt;
+  const protocol::Json& data = message.error->data;
+  if (!data.is_object() || !data.contains("retry_after_ms")) return std::int64_t{0};
+  const protocol::Json& ms = data["retry_after_ms"];
+  return ms.is_number_integer() ? std::max<std::int64_t>(ms.get<std::int64_t>(), 0) : 0;
 }
 
 // What one stream needs between calls of httplib's content provider.
@@ -89,6 +101,10 @@ void FillErrorBody(httplib::Response& res) {
 
 void SendMessage(httplib::Response& res, const protocol::Message& message) {
   res.status = 200;
+  if (std::optional<std::int64_t> ms = RetryAfterMs(message)) {
+    res.status = 429;
+    res.set_header("Retry-After", std::to_string((*ms + 999) / 1000));
+  }
   res.set_content(protocol::Serialize(message), kJson);
 }
 

@@ -20,7 +20,8 @@ void SendRefusal(httplib::Response& res, const HttpRefusal& refusal);
 // A JSON-RPC error body for a status httplib set itself (404 route, 413, ...) when the body is
 // still empty.
 void FillErrorBody(httplib::Response& res);
-// 200 with one JSON-RPC message as application/json.
+// 200 with one JSON-RPC message as application/json; for a rate-limit error (-32004), 429 with
+// Retry-After: its data.retry_after_ms in seconds, rounded up.
 void SendMessage(httplib::Response& res, const protocol::Message& message);
 
 // How a response stream behaves.

@@ -32,6 +32,8 @@ RpcError ToRpcError(const protocol::Status& status) {
       return {code::kUpstreamTimeout, status.message(), status.detail()};
     case StatusCode::kPermissionDenied:
       return {code::kPermissionDenied, status.message(), status.detail()};
+    case StatusCode::kRateLimited:
+      return {code::kRateLimited, status.message(), status.detail()};
     case StatusCode::kRemote:
       return RemoteError(status.detail());
     case StatusCode::kParse:

@@ -75,6 +75,7 @@ constexpr ListMethod kListMethods[] = {
 }  // namespace
 
 void Responder::Answer(Result<Json> outcome) const {
+  if (audit) audit->Finish(outcome);
   if (outcome.ok()) return sink(protocol::MakeResult(id, std::move(outcome).value()));
   sink(protocol::MakeError(id, ToRpcError(outcome.status())));
 }
@@ -89,7 +90,9 @@ Session::Session(Gateway& gateway, ClientSink notifications, policy::Principal p
 Session::~Session() { gateway_.RemoveNotifier(this); }
 
 void Session::HandleRequest(Message request, ClientSink reply_sink) {
-  Responder responder{request.id, std::move(reply_sink)};
+  Responder responder{request.id, std::move(reply_sink),
+                      gateway_.audit().Begin(gateway_.config().permissions, access_.principal(),
+                                             request.method, request.params)};
   Dispatch(request, responder);
 }
 
@@ -116,11 +119,22 @@ void Session::Dispatch(const Message& request, const Responder& responder) {
     route = Resolve(method, params);
   }
   if (!route.ok()) return reply(UnknownOrUnavailable(params, route.status()));
+  if (responder.audit) responder.audit->Decide(*route);
   if (Status allowed = access_.Check(method, params, *route); !allowed.ok()) return reply(allowed);
+  if (Status within = RateLimit(method, *route); !within.ok()) return reply(within);
   if (method == "tools/call") {
-    if (auto rejected = gateway_.arguments().Reject(*route, params)) return reply(*rejected);
+    if (auto rejected = gateway_.arguments().Reject(*route, params)) {
+      if (responder.audit) responder.audit->RejectArguments();
+      return reply(*rejected);
+    }
   }
   Forward(request, responder, route->server, RewriteForUpstream(method, params, route->name));
+}
+
+Status Session::RateLimit(const std::string& method, const Route& route) {
+  // Unsubscribing only stops news: it is never refused for the rate.
+  if (method == "resources/unsubscribe") return Status::Ok();
+  return gateway_.rate_limiter().Acquire(access_.principal().name, route);
 }
 
 Result<Route> Session::Resolve(const std::string& method, const Json& params) const {

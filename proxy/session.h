@@ -2,12 +2,14 @@
 
 #include "protocol/json_rpc.h"
 #include "proxy/access.h"
+#include "proxy/audit_log.h"
 #include "proxy/gateway.h"
 
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -22,6 +24,7 @@ using ClientSink = std::function<void(const protocol::Message&)>;
 struct Responder {
   protocol::Json id;
   ClientSink sink;
+  std::shared_ptr<AuditEntry> audit;  // null when the request is not audited
   // Sends the result, or the error ToRpcError makes of the status, under id.
   void Answer(protocol::Result<protocol::Json> outcome) const;
 };
@@ -79,6 +82,9 @@ class Session : public ClientNotifier {
   // The outage is told only to a caller that may read that name there (else `unknown`).
   protocol::Status UnknownOrUnavailable(const protocol::Json& params,
                                         protocol::Status unknown) const;
+  // Ok when the caller's rate limits (README "Rate limits") allow a routed request, taking a
+  // token; else kRateLimited with detail {retry_after_ms}.
+  protocol::Status RateLimit(const std::string& method, const Route& route);
   static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
                                            const std::string& name);
   void Forward(const protocol::Message& request, const Responder& responder,

@@ -157,5 +157,43 @@ TEST_CASE("Permissions must name existing policies and configured keys") {
   CHECK(PathOfError(WithAccess(R"("permissions": {"users": {}})")) == "permissions.users");
 }
 
+TEST_CASE("A key's rate_limit_rpm and rate_limits are read into config.rate_limits") {
+  std::string alice_limits =
+      R"(, "rate_limit_rpm": 30, "rate_limits": [{"server": "db", "tool": "q*", "rpm": 5}])";
+  Config config =
+      Parse(WithAccess(KeysOf(Key("alice", kAliceHash, alice_limits) + ", " + Key("bob", kBobHash))));
+  REQUIRE(config.rate_limits.size() == 1);  // bob has no limits
+  const RateLimits& alice = config.rate_limits.at("alice");
+  CHECK(alice.rpm == 30);
+  REQUIRE(alice.tools.size() == 1);
+  CHECK(alice.tools[0].server == "db");
+  CHECK(alice.tools[0].tool == "q*");
+  CHECK(alice.tools[0].rpm == 5);
+  std::string tools_only = R"(, "rate_limits": [{"server": "*", "tool": "*", "rpm": 1}])";
+  CHECK(Parse(WithAccess(KeysOf(Key("a", kAliceHash, tools_only)))).rate_limits.at("a").rpm == 0);
+}
+
+TEST_CASE("Rate limits are checked with their path") {
+  auto path_of = [](std::string_view extra) {
+    return PathOfError(WithAccess(KeysOf(Key("a", kAliceHash, extra))));
+  };
+  CHECK(path_of(R"(, "rate_limit_rpm": 0)") == "keys[0].rate_limit_rpm");
+  CHECK(path_of(R"(, "rate_limit_rpm": -5)") == "keys[0].rate_limit_rpm");
+  CHECK(path_of(R"(, "rate_limit_rpm": 1.5)") == "keys[0].rate_limit_rpm");
+  CHECK(path_of(R"(, "rate_limit_rpm": "60")") == "keys[0].rate_limit_rpm");
+  CHECK(path_of(R"(, "rate_limits": {})") == "keys[0].rate_limits");
+  CHECK(path_of(R"(, "rate_limits": [1])") == "keys[0].rate_limits[0]");
+  CHECK(path_of(R"(, "rate_limits": [{"server": "s", "tool": "t"}])") ==
+        "keys[0].rate_limits[0].rpm");
+  CHECK(path_of(R"(, "rate_limits": [{"server": "", "tool": "t", "rpm": 1}])") ==
+        "keys[0].rate_limits[0].server");
+  CHECK(path_of(R"(, "rate_limits": [{"server": "s", "tool": "t", "rpm": 0}])") ==
+        "keys[0].rate_limits[0].rpm");
+  CHECK(path_of(R"(, "rate_limits": [{"server": "s", "tool": "t", "rpm": 1, "x": 1}])") ==
+        "keys[0].rate_limits[0].x");
+  CHECK(ErrorOf(WithAccess(KeysOf(Key("a", kAliceHash, R"(, "rate_limit_rpm": 0)")))) ==
+        "keys[0].rate_limit_rpm: must be a positive integer");
+}
+
 }  // namespace
 }  // namespace mcpgw::proxy
