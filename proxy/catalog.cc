@@ -6,7 +6,6 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace mcpgw::proxy {
@@ -17,11 +16,13 @@ using protocol::StatusCode;
 using upstream::Offer;
 
 // Tools or prompts: the merged list and the maps that lead back from it. Only kept items are in
-// the maps, so an item dropped for a name clash cannot be reached by any spelling.
+// the maps, so an item dropped for a name clash or hidden by its server's exposure cannot be
+// reached by any spelling.
 struct NamedList {
   Json items = Json::array();
   std::unordered_map<std::string, Route> by_exposed;
-  std::unordered_map<std::string, std::unordered_set<std::string>> originals;  // server -> names
+  // server -> the item's name under it (its rename, else its real name) -> its real name
+  std::unordered_map<std::string, std::unordered_map<std::string, std::string>> names;
 };
 
 struct TemplateRoute {
@@ -52,15 +53,26 @@ const std::string* StringField(const Json& item, const char* key) {
   return it != item.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
 }
 
-// kind is "tool" or "prompt".
+// A server's overrides; for a server without any, everything as offered.
+const Exposure& ExposureOf(const NamingRules& rules, const std::string& server) {
+  static const Exposure kAsOffered;
+  auto it = rules.exposure.find(server);
+  return it == rules.exposure.end() ? kAsOffered : it->second;
+}
+
+// kind is "tool" or "prompt"; exposure is the server's overrides for that kind.
 void AddNamed(NamedList& list, const std::string& server, const Json& item,
-              const NamingRules& rules, std::string_view kind, Drops& drops) {
+              const ItemExposure& exposure, const NamingRules& rules, std::string_view kind,
+              Drops& drops) {
   const std::string* original = StringField(item, "name");
   if (original == nullptr) {
     drops.insert(fmt::format("dropping a {} of server '{}' that has no name", kind, server));
     return;
   }
-  std::string exposed = ExposedName(server, *original, rules.separator, rules.max_name_length);
+  std::optional<Json> shown = Expose(exposure, item);
+  if (!shown) return;
+  std::string name = (*shown)["name"].get<std::string>();
+  std::string exposed = ExposedName(server, name, rules.separator, rules.max_name_length);
   auto [it, inserted] = list.by_exposed.try_emplace(exposed, Route{server, *original});
   if (!inserted) {
     drops.insert(
@@ -69,10 +81,9 @@ void AddNamed(NamedList& list, const std::string& server, const Json& item,
                     kind, *original, server, exposed, it->second.name, it->second.server));
     return;
   }
-  list.originals[server].insert(*original);
-  Json copy = item;
-  copy["name"] = std::move(exposed);
-  list.items.push_back(std::move(copy));
+  list.names[server].emplace(std::move(name), *original);
+  (*shown)["name"] = std::move(exposed);
+  list.items.push_back(*std::move(shown));
 }
 
 // Adds an entry keyed by item[key] ("uri" or "uriTemplate") unless another server has it.
@@ -110,22 +121,23 @@ void AddResources(ResourceIndex& index, const std::string& server, const Offer& 
 const std::string* ServerFor(const NamedList& list, std::string_view prefix,
                              const NamingRules& rules) {
   std::string name(prefix);
-  auto it = list.originals.find(name);
+  auto it = list.names.find(name);
   if (auto alias = rules.aliases.find(name);
-      it == list.originals.end() && alias != rules.aliases.end()) {
-    it = list.originals.find(alias->second);
+      it == list.names.end() && alias != rules.aliases.end()) {
+    it = list.names.find(alias->second);
   }
-  return it == list.originals.end() ? nullptr : &it->first;
+  return it == list.names.end() ? nullptr : &it->first;
 }
 
 // Reads exposed as <prefix><separator><rest>, where prefix names a server (or an alias of one)
-// and rest is that server's original name or the tail of an exposed name of that server.
+// and rest is the item's name under that server or the tail of an exposed name of that server.
 std::optional<Route> ResolveSplit(const NamedList& list, std::string_view prefix,
                                   std::string_view rest, const NamingRules& rules) {
   const std::string* server = ServerFor(list, prefix, rules);
   if (server == nullptr) return std::nullopt;
   std::string name(rest);
-  if (list.originals.at(*server).count(name) > 0) return Route{*server, name};
+  const auto& names = list.names.at(*server);
+  if (auto it = names.find(name); it != names.end()) return Route{*server, it->second};
   auto it = list.by_exposed.find(*server + rules.separator + name);
   if (it != list.by_exposed.end() && it->second.server == *server) return it->second;
   return std::nullopt;
@@ -201,11 +213,12 @@ CatalogChanges Catalog::Update(const std::string& server,
 std::shared_ptr<const Catalog::Snapshot> Catalog::Build() const {
   auto next = std::make_shared<Snapshot>();
   for (const auto& [server, offer] : offers_) {  // std::map: servers by name
+    const Exposure& exposure = ExposureOf(rules_, server);
     for (const Json& tool : ArrayOrEmpty(offer->tools)) {
-      AddNamed(next->tools, server, tool, rules_, "tool", next->drops);
+      AddNamed(next->tools, server, tool, exposure.tools, rules_, "tool", next->drops);
     }
     for (const Json& prompt : ArrayOrEmpty(offer->prompts)) {
-      AddNamed(next->prompts, server, prompt, rules_, "prompt", next->drops);
+      AddNamed(next->prompts, server, prompt, exposure.prompts, rules_, "prompt", next->drops);
     }
     AddResources(next->resources, server, *offer, next->drops);
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/status.h"
+#include "proxy/exposure.h"
 #include "upstream/upstream.h"
 
 #include <map>
@@ -18,6 +19,9 @@ struct NamingRules {
   std::string separator = "__";
   std::size_t max_name_length = 64;
   std::map<std::string, std::string> aliases;  // alias -> server name
+  // Server name -> which of its tools and prompts clients see, under which names; a server
+  // that is absent shows everything as offered.
+  std::map<std::string, Exposure> exposure;
 };
 
 // Where an exposed name leads: the upstream and the item's own name (or URI) there.
@@ -36,7 +40,9 @@ struct CatalogChanges {
 
 // The merged view of every upstream's offer, and the one owner of naming: tools and prompts are
 // exposed as <server><separator><name>, shortened deterministically past max_name_length, never
-// two with one name; resource URIs are kept as given and routed by URI. Thread-safe: readers get
+// two with one name, where name is the item's rename or else its own; an item its server's
+// exposure hides is in no list and resolves as unknown. Resource URIs are kept as given and
+// routed by URI. Thread-safe: readers get
 // an immutable snapshot, updates swap it.
 class Catalog {
  public:
@@ -55,8 +61,10 @@ class Catalog {
   Json Resources() const;
   Json ResourceTemplates() const;
 
-  // Maps an exposed name back. Accepts the server name or any alias as prefix, and shortened
-  // names. Fails with kInvalidArgument "Unknown tool: NAME" (or "Unknown prompt: NAME").
+  // Maps an exposed name back to the server and the item's real name. Accepts the server name or
+  // any alias as prefix, and shortened names; after a prefix, the item's name under the server
+  // (its rename, not its real name, when it has one). Fails with kInvalidArgument
+  // "Unknown tool: NAME" (or "Unknown prompt: NAME").
   Result<Route> ResolveTool(std::string_view exposed) const;
   Result<Route> ResolvePrompt(std::string_view exposed) const;
   // Routes a resource URI: an exact listed URI first, then the servers' URI templates.

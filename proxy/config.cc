@@ -3,6 +3,7 @@
 #include "proxy/access_config.h"
 #include "proxy/audit_config.h"
 #include "proxy/config_reader.h"
+#include "proxy/exposure_config.h"
 
 #include <fmt/format.h>
 
@@ -205,6 +206,7 @@ struct ServerContext {
   const EnvLookup& env;
   const GatewaySettings& gateway;
   const std::filesystem::path& base_dir;
+  std::map<std::string, Exposure>& exposure;
 };
 
 // The type a server entry asks for: "type" when given, else inferred from command or url.
@@ -292,7 +294,7 @@ Result<ServerConfig> ParseServer(const std::string& name, const Json& entry,
   Status keys = CheckKeys(
       entry, path,
       {"type", "command", "args", "env", "cwd", "url", "headers", "auth", "timeout_ms", "enabled",
-       "tls_verify", "ca_file"});
+       "tls_verify", "ca_file", "tools", "prompts"});
   if (!keys.ok()) return keys;
   Result<TransportType> type = ReadType(entry, path, context.env);
   if (!type.ok()) return type.status();
@@ -304,6 +306,7 @@ Result<ServerConfig> ParseServer(const std::string& name, const Json& entry,
   if (Status s = ReadServerFields(entry, path, context, server); !s.ok()) return s;
   if (Status s = CheckFieldsOfType(entry, path, server); !s.ok()) return s;
   server.cwd = ResolveCwd(server.cwd, context.base_dir);
+  if (Status s = ParseExposure(name, entry, context.env, context.exposure); !s.ok()) return s;
   return server;
 }
 
@@ -381,7 +384,7 @@ Result<Config> ParseConfig(std::string_view text, const EnvLookup& env,
   if (Status s = CheckTopLevel(*doc); !s.ok()) return s;
   Config config;
   if (Status s = ParseGateway(*doc, env, base_dir, config.gateway); !s.ok()) return s;
-  ServerContext context{env, config.gateway, base_dir};
+  ServerContext context{env, config.gateway, base_dir, config.exposure};
   if (Status s = ParseServers(*doc, context, config.servers); !s.ok()) return s;
   if (Status s = ParseAliases(*doc, env, config); !s.ok()) return s;
   if (Status s = ParseAccess(*doc, env, config); !s.ok()) return s;

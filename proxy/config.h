@@ -3,6 +3,7 @@
 #include "policy/keys.h"
 #include "policy/permissions.h"
 #include "protocol/status.h"
+#include "proxy/exposure.h"
 #include "upstream/server_config.h"
 
 #include <chrono>
@@ -70,6 +71,8 @@ struct Config {
   AuditSettings audit;                 // "audit"
   // Key name -> its "rate_limit_rpm" and "rate_limits"; keys without limits are absent.
   std::map<std::string, RateLimits, std::less<>> rate_limits;
+  // Server name -> its "tools" and "prompts" overrides; servers without them are absent.
+  std::map<std::string, Exposure> exposure;
 };
 
 // The config's name for a transport type: "stdio", "http", "sse" or "websocket".

@@ -9,7 +9,8 @@ namespace mcpgw::proxy {
 namespace {
 
 NamingRules NamingRulesOf(const Config& config) {
-  return {config.gateway.separator, config.gateway.max_tool_name_length, config.aliases};
+  return {config.gateway.separator, config.gateway.max_tool_name_length, config.aliases,
+          config.exposure};
 }
 
 // Upstream log lines carry the server's name as the logger, so a client can tell them apart.

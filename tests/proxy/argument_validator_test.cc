@@ -23,12 +23,6 @@ const Json kEchoSchema = {
      {{"text", {{"type", "string"}}}, {"count", {{"type", "integer"}, {"minimum", 1}}}}},
     {"required", {"text"}}};
 
-std::vector<std::string> Paths(const std::vector<SchemaViolation>& violations) {
-  std::vector<std::string> paths;
-  for (const SchemaViolation& violation : violations) paths.push_back(violation.path);
-  return paths;
-}
-
 bool HasPath(const std::vector<SchemaViolation>& violations, const std::string& path) {
   for (const SchemaViolation& violation : violations) {
     if (violation.path == path) return true;

@@ -202,6 +202,86 @@ TEST_CASE("Catalog namespaces prompts like tools") {
   CheckUnknown(catalog.ResolveTool("git__code_review"), "Unknown tool: git__code_review");
 }
 
+// A catalog of server "filesystem" (alias "fs") with the given tool overrides.
+Catalog WithToolExposure(ItemExposure tools) {
+  NamingRules rules;
+  rules.aliases = {{"fs", "filesystem"}};
+  rules.exposure["filesystem"].tools = std::move(tools);
+  return Catalog(rules);
+}
+
+TEST_CASE("Catalog lists a renamed tool under its new name and routes it to the real name") {
+  ItemExposure tools;
+  tools.rename = {{"read_text_file", "read"}};
+  tools.description = {{"read_text_file", "Reads a file."}};
+  Catalog catalog = WithToolExposure(tools);
+  (void)catalog.Update("filesystem", Tools({"read_text_file", "list_directory"}));
+  Json listed = catalog.Tools();
+  CHECK(Names(listed) ==
+        std::vector<std::string>{"filesystem__read", "filesystem__list_directory"});
+  CHECK(listed[0]["description"] == "Reads a file.");
+  CHECK(listed[0]["inputSchema"] == Json{{"type", "object"}});
+  CHECK(listed[1]["description"] == "does list_directory");
+  CheckRoute(catalog.ResolveTool("filesystem__read"), "filesystem", "read_text_file");
+  CheckRoute(catalog.ResolveTool("fs__read"), "filesystem", "read_text_file");
+}
+
+TEST_CASE("Catalog does not resolve the real name of a renamed tool") {
+  ItemExposure tools;
+  tools.rename = {{"read_text_file", "read"}};
+  Catalog catalog = WithToolExposure(tools);
+  (void)catalog.Update("filesystem", Tools({"read_text_file"}));
+  CheckUnknown(catalog.ResolveTool("filesystem__read_text_file"),
+               "Unknown tool: filesystem__read_text_file");
+  CheckUnknown(catalog.ResolveTool("fs__read_text_file"), "Unknown tool: fs__read_text_file");
+}
+
+TEST_CASE("Catalog hides a filtered tool from the list and from every spelling") {
+  ItemExposure tools;
+  tools.allow = {"read_*", "write_file"};
+  tools.deny = {"write_*"};
+  tools.rename = {{"write_file", "write"}};
+  Catalog catalog = WithToolExposure(tools);
+  (void)catalog.Update("filesystem", Tools({"read_text_file", "write_file", "move_file"}));
+  CHECK(Names(catalog.Tools()) == std::vector<std::string>{"filesystem__read_text_file"});
+  for (const char* name : {"filesystem__write_file", "fs__write_file", "filesystem__write",
+                           "fs__write", "filesystem__move_file", "fs__move_file"}) {
+    CheckUnknown(catalog.ResolveTool(name), std::string("Unknown tool: ") + name);
+  }
+}
+
+TEST_CASE("Catalog shortens a long new name like any other") {
+  NamingRules rules;
+  rules.max_name_length = 20;
+  rules.exposure["svc"].tools.rename = {{"q", "a_rather_long_new_name"}};
+  Catalog catalog(rules);
+  (void)catalog.Update("svc", Tools({"q"}));
+  std::string exposed = catalog.Tools()[0]["name"];
+  CHECK(exposed.size() == 20);
+  CheckRoute(catalog.ResolveTool(exposed), "svc", "q");
+  CheckRoute(catalog.ResolveTool("svc__a_rather_long_new_name"), "svc", "q");
+}
+
+TEST_CASE("Catalog applies a server's prompt exposure to its prompts only") {
+  auto offer = std::make_shared<Offer>();
+  offer->tools.push_back(Tool("review"));
+  offer->prompts.push_back({{"name", "code.review"}, {"description", "old"}});
+  offer->prompts.push_back({{"name", "draft"}});
+  NamingRules rules;
+  rules.exposure["git"].prompts.rename = {{"code.review", "review"}};
+  rules.exposure["git"].prompts.description = {{"code.review", "Reviews a diff."}};
+  rules.exposure["git"].prompts.deny = {"dr*"};
+  Catalog catalog(rules);
+  (void)catalog.Update("git", offer);
+  Json prompts = catalog.Prompts();
+  CHECK(Names(prompts) == std::vector<std::string>{"git__review"});
+  CHECK(prompts[0]["description"] == "Reviews a diff.");
+  CheckRoute(catalog.ResolvePrompt("git__review"), "git", "code.review");
+  CheckUnknown(catalog.ResolvePrompt("git__draft"), "Unknown prompt: git__draft");
+  CHECK(Names(catalog.Tools()) == std::vector<std::string>{"git__review"});
+  CheckRoute(catalog.ResolveTool("git__review"), "git", "review");
+}
+
 std::shared_ptr<const Offer> Resources(std::vector<std::string> uris,
                                        std::vector<std::string> templates = {}) {
   auto offer = std::make_shared<Offer>();
