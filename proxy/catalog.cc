@@ -176,14 +176,14 @@ Result<Route> ResolveUri(const ResourceIndex& index, std::string_view uri) {
 }  // namespace
 
 struct Catalog::Snapshot {
+  NamingRules rules;  // the rules it was built with; readers resolve by them
   NamedList tools;
   NamedList prompts;
   ResourceIndex resources;
   Drops drops;
 };
 
-Catalog::Catalog(NamingRules rules)
-    : rules_(std::move(rules)), snapshot_(std::make_shared<const Snapshot>()) {}
+Catalog::Catalog(NamingRules rules) : rules_(std::move(rules)), snapshot_(Build()) {}
 
 Catalog::~Catalog() = default;
 
@@ -195,6 +195,18 @@ CatalogChanges Catalog::Update(const std::string& server,
   } else {
     offers_.erase(server);
   }
+  return Rebuild();
+}
+
+CatalogChanges Catalog::SetRules(NamingRules rules) {
+  std::lock_guard update_lock(update_mutex_);
+  rules_ = std::move(rules);
+  return Rebuild();
+}
+
+NamingRules Catalog::rules() const { return Current()->rules; }
+
+CatalogChanges Catalog::Rebuild() {
   std::shared_ptr<const Snapshot> next = Build();
   std::shared_ptr<const Snapshot> previous = Current();
   for (const std::string& warning : next->drops) {
@@ -212,6 +224,7 @@ CatalogChanges Catalog::Update(const std::string& server,
 
 std::shared_ptr<const Catalog::Snapshot> Catalog::Build() const {
   auto next = std::make_shared<Snapshot>();
+  next->rules = rules_;
   for (const auto& [server, offer] : offers_) {  // std::map: servers by name
     const Exposure& exposure = ExposureOf(rules_, server);
     for (const Json& tool : ArrayOrEmpty(offer->tools)) {
@@ -239,11 +252,13 @@ Json Catalog::Resources() const { return Current()->resources.resources; }
 Json Catalog::ResourceTemplates() const { return Current()->resources.templates; }
 
 Result<Route> Catalog::ResolveTool(std::string_view exposed) const {
-  return ResolveNamed(Current()->tools, exposed, rules_, "tool");
+  std::shared_ptr<const Snapshot> current = Current();
+  return ResolveNamed(current->tools, exposed, current->rules, "tool");
 }
 
 Result<Route> Catalog::ResolvePrompt(std::string_view exposed) const {
-  return ResolveNamed(Current()->prompts, exposed, rules_, "prompt");
+  std::shared_ptr<const Snapshot> current = Current();
+  return ResolveNamed(current->prompts, exposed, current->rules, "prompt");
 }
 
 Result<Route> Catalog::ResolveResource(std::string_view uri) const {

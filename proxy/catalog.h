@@ -54,6 +54,12 @@ class Catalog {
   // refresh reports nothing. Any thread; updates run one at a time and never block readers.
   CatalogChanges Update(const std::string& server, std::shared_ptr<const upstream::Offer> offer);
 
+  // Replaces the naming rules (aliases, exposure) and rebuilds the merged view; returns which
+  // merged lists changed. Any thread; runs one at a time with Update, never blocks readers.
+  CatalogChanges SetRules(NamingRules rules);
+  // A copy of the rules the current view was built with. Any thread.
+  NamingRules rules() const;
+
   // The merged lists (arrays of the upstreams' item objects with exposed names), in a
   // deterministic order: servers by name, items in the order their upstream gave them.
   Json Tools() const;
@@ -75,11 +81,14 @@ class Catalog {
   struct Snapshot;
   // Builds the merged view of offers_ from scratch. The caller holds update_mutex_.
   std::shared_ptr<const Snapshot> Build() const;
+  // Builds, logs new drop warnings, swaps the snapshot and reports what changed. The caller
+  // holds update_mutex_.
+  CatalogChanges Rebuild();
   // The snapshot readers work on; never null.
   std::shared_ptr<const Snapshot> Current() const;
 
-  NamingRules rules_;
-  std::mutex update_mutex_;  // serializes Update: guards offers_ and the rebuild
+  NamingRules rules_;        // guarded by update_mutex_ (readers use the snapshot's copy)
+  std::mutex update_mutex_;  // serializes Update and SetRules: guards rules_, offers_, rebuild
   std::map<std::string, std::shared_ptr<const upstream::Offer>> offers_;  // by server name
   mutable std::mutex mutex_;                  // guards the pointer swap only
   std::shared_ptr<const Snapshot> snapshot_;  // guarded by mutex_

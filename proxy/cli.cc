@@ -9,6 +9,8 @@
 #include "proxy/config_report.h"
 #include "proxy/gateway.h"
 #include "proxy/http_server.h"
+#include "proxy/registry.h"
+#include "proxy/reload_signal.h"
 #include "proxy/stdio_server.h"
 #include "proxy/tool_formats.h"
 
@@ -29,16 +31,28 @@ void StopOnSignal(int) {
   if (running_http_server != nullptr) running_http_server->Stop();
 }
 
-protocol::Result<Config> LoadOrExplain(const std::string& config_path) {
+// The config file with the admin's changes from its state file applied.
+protocol::Result<LayeredConfig> LoadLayeredOrExplain(const std::string& config_path) {
   if (config_path.empty()) {
     return protocol::Status(protocol::StatusCode::kInvalidArgument,
                             "no config given: pass --config FILE or set MCPGW_CONFIG");
   }
-  return LoadConfig(config_path, ProcessEnvironment());
+  return LoadLayeredConfig(config_path, ProcessEnvironment());
 }
 
+protocol::Result<Config> LoadOrExplain(const std::string& config_path) {
+  auto layered = LoadLayeredOrExplain(config_path);
+  if (!layered.ok()) return layered.status();
+  return std::move(layered->config);
+}
+
+// The one-line reason of a failed command: "mcpgw: why", or a log line in --log-format json.
 int Fail(const protocol::Status& status) {
-  std::cerr << "mcpgw: " << status.message() << "\n";
+  if (log::format() == log::Format::kJson) {
+    log::Error("{}", status.message());
+  } else {
+    std::cerr << "mcpgw: " << status.message() << "\n";
+  }
   return 1;
 }
 
@@ -71,9 +85,11 @@ std::optional<std::string> EnvironmentKey() {
   return key == nullptr ? std::nullopt : std::optional<std::string>(key);
 }
 
-int ServeHttp(Config config) {
-  Gateway gateway(std::move(config));
-  HttpServer server(gateway, SessionSecret(gateway.config().gateway));
+int ServeHttp(const std::string& config_path, LayeredConfig layered) {
+  Gateway gateway(layered.config);
+  Registry registry(gateway, config_path, std::move(layered), ProcessEnvironment());
+  ReloadOnSignal reload_on_signal(registry);
+  HttpServer server(gateway, SessionSecret(gateway.config().gateway), &registry);
   running_http_server = &server;
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);
@@ -86,17 +102,20 @@ int ServeHttp(Config config) {
 }  // namespace
 
 int Serve(const std::string& config_path, const std::string& listen) {
-  auto config = LoadOrExplain(config_path);
-  if (!config.ok()) return Fail(config.status());
+  auto layered = LoadLayeredOrExplain(config_path);
+  if (!layered.ok()) return Fail(layered.status());
+  Config* config = &layered->config;
   if (!listen.empty()) config->gateway.listen = listen;
-  if (!config->gateway.listen.empty()) return ServeHttp(std::move(config).value());
+  if (!config->gateway.listen.empty()) return ServeHttp(config_path, std::move(layered).value());
   auto principal = IdentifyCaller(config->keys, EnvironmentKey());
   if (!principal.ok()) {
     return Fail({principal.status().code(),
                  "MCPGW_API_KEY: " + principal.status().message() + "; refusing to start"});
   }
   int protocol_fd = ClaimStdoutForProtocol();
-  Gateway gateway(std::move(config).value());
+  Gateway gateway(layered->config);
+  Registry registry(gateway, config_path, std::move(layered).value(), ProcessEnvironment());
+  ReloadOnSignal reload_on_signal(registry);
   StdioServer server(gateway, STDIN_FILENO, protocol_fd, std::move(principal).value());
   running_server = &server;
   std::signal(SIGTERM, StopOnSignal);

@@ -26,6 +26,10 @@ int PrintTools(const std::string& config_path, const std::string& format,
 // key.
 int Explain(const std::string& config_path, const std::string& key, const std::string& server,
             const std::string& tool);
+// Asks a running gateway to reload its config: with `pid`, sends it SIGHUP; else POSTs
+// URL/admin/reload with MCPGW_API_KEY (when set) as the bearer key. 0 once the signal is sent
+// or the gateway answered 200; 1 with the reason (and the gateway's error body) otherwise.
+int RequestReload(std::optional<int> pid, const std::string& url);
 // Prints the config form of a key; without one, reads the key from the first line of stdin.
 int PrintKeyHash(const std::optional<std::string>& key);
 

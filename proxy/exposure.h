@@ -20,12 +20,14 @@ struct ItemExposure {
   std::vector<std::string> deny;                   // globs; a match hides the item
   std::map<std::string, std::string> rename;       // real name -> name under the server
   std::map<std::string, std::string> description;  // real name -> description clients see
+  bool operator==(const ItemExposure&) const = default;
 };
 
 // A server's overrides for its tools and for its prompts.
 struct Exposure {
   ItemExposure tools;
   ItemExposure prompts;
+  bool operator==(const Exposure&) const = default;
 };
 
 // True when an item with this real name is shown: no allow list or one of its globs matches,

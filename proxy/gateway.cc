@@ -8,9 +8,21 @@
 namespace mcpgw::proxy {
 namespace {
 
-NamingRules NamingRulesOf(const Config& config) {
-  return {config.gateway.separator, config.gateway.max_tool_name_length, config.aliases,
-          config.exposure};
+// The separator and length limit are fixed at start; aliases and exposure come from `registry`.
+NamingRules NamingRulesOf(const Config& config, const Config& registry) {
+  return {config.gateway.separator, config.gateway.max_tool_name_length, registry.aliases,
+          registry.exposure};
+}
+
+const upstream::ServerConfig& ServerNamed(const Config& config, const std::string& name) {
+  return *std::find_if(config.servers.begin(), config.servers.end(),
+                       [&](const upstream::ServerConfig& server) { return server.name == name; });
+}
+
+void Merge(CatalogChanges& into, const CatalogChanges& more) {
+  into.tools = into.tools || more.tools;
+  into.prompts = into.prompts || more.prompts;
+  into.resources = into.resources || more.resources;
 }
 
 // Upstream log lines carry the server's name as the logger, so a client can tell them apart.
@@ -25,47 +37,100 @@ protocol::Message WithServerLogger(const std::string& server, protocol::Message 
 
 }  // namespace
 
-Gateway::Gateway(Config config) : config_(std::move(config)), catalog_(NamingRulesOf(config_)) {
+Gateway::Gateway(Config config)
+    : config_(std::move(config)), catalog_(NamingRulesOf(config_, config_)) {
+  auto running = std::make_shared<UpstreamMap>();
   for (const auto& server : config_.servers) {
     if (!server.enabled) continue;
-    upstreams_.emplace(server.name, std::make_unique<upstream::Upstream>(server, this));
+    running->emplace(server.name, std::make_shared<upstream::Upstream>(server, this));
   }
+  upstreams_ = std::move(running);
+  servers_ = config_.servers;
 }
 
 Gateway::~Gateway() { Stop(); }
 
 void Gateway::Start() {
   startup_deadline_ = std::chrono::steady_clock::now() + config_.gateway.startup_timeout;
-  for (auto& [name, upstream] : upstreams_) upstream->Start();
+  for (const auto& [name, upstream] : *Running()) upstream->Start();
 }
 
 void Gateway::WaitForStartup() const {
-  for (const auto& [name, upstream] : upstreams_) {
+  for (const auto& [name, upstream] : *Running()) {
     upstream->WaitForFirstAttempt(startup_deadline_);
   }
 }
 
 void Gateway::Stop() {
+  std::lock_guard apply_lock(apply_mutex_);
   if (stopped_) return;
   stopped_ = true;
   // In parallel, so that shutdown takes one grace period, not one per upstream.
-  std::vector<std::thread> stoppers;
-  for (auto& [name, upstream] : upstreams_) {
-    stoppers.emplace_back([&up = *upstream, grace = config_.gateway.shutdown_grace] {
-      up.Stop(grace);
-    });
+  for (const auto& [name, upstream] : *Running()) {
+    stoppers_.emplace_back(
+        [upstream, grace = config_.gateway.shutdown_grace] { upstream->Stop(grace); });
   }
-  for (auto& stopper : stoppers) stopper.join();
+  for (auto& stopper : stoppers_) stopper.join();
+  stoppers_.clear();
 }
 
-upstream::Upstream* Gateway::FindUpstream(std::string_view server) const {
-  auto found = upstreams_.find(server);
-  return found == upstreams_.end() ? nullptr : found->second.get();
+ServerDiff Gateway::Apply(const Config& next) {
+  std::lock_guard apply_lock(apply_mutex_);
+  if (stopped_) return {};
+  ServerDiff diff = DiffServers(Servers(), next.servers);
+  auto running = std::make_shared<UpstreamMap>(*Running());
+  std::vector<UpstreamPtr> retired, started;
+  for (const auto* names : {&diff.removed, &diff.changed}) {
+    for (const std::string& name : *names) {
+      retired.push_back(running->at(name));
+      running->erase(name);
+    }
+  }
+  for (const auto* names : {&diff.added, &diff.changed}) {
+    for (const std::string& name : *names) {
+      started.push_back(std::make_shared<upstream::Upstream>(ServerNamed(next, name), this));
+      running->emplace(name, started.back());
+    }
+  }
+  {
+    std::lock_guard lock(registry_mutex_);
+    upstreams_ = std::move(running);
+    servers_ = next.servers;
+  }
+  CatalogChanges changes;
+  for (const UpstreamPtr& upstream : retired) {
+    arguments_.Update(upstream->name(), nullptr);
+    Merge(changes, catalog_.Update(upstream->name(), nullptr));
+  }
+  Merge(changes, catalog_.SetRules(NamingRulesOf(config_, next)));
+  BroadcastChanges(changes);
+  for (const UpstreamPtr& upstream : started) upstream->Start();
+  for (UpstreamPtr& upstream : retired) {
+    stoppers_.emplace_back([upstream = std::move(upstream),
+                            grace = config_.gateway.shutdown_grace] { upstream->Stop(grace); });
+  }
+  return diff;
 }
 
-std::vector<upstream::Upstream*> Gateway::Upstreams() const {
-  std::vector<upstream::Upstream*> all;
-  for (const auto& [name, upstream] : upstreams_) all.push_back(upstream.get());
+std::vector<upstream::ServerConfig> Gateway::Servers() const {
+  std::lock_guard lock(registry_mutex_);
+  return servers_;
+}
+
+std::shared_ptr<const Gateway::UpstreamMap> Gateway::Running() const {
+  std::lock_guard lock(registry_mutex_);
+  return upstreams_;
+}
+
+Gateway::UpstreamPtr Gateway::FindUpstream(std::string_view server) const {
+  std::shared_ptr<const UpstreamMap> running = Running();
+  auto found = running->find(server);
+  return found == running->end() ? nullptr : found->second;
+}
+
+std::vector<Gateway::UpstreamPtr> Gateway::Upstreams() const {
+  std::vector<UpstreamPtr> all;
+  for (const auto& [name, upstream] : *Running()) all.push_back(upstream);
   return all;
 }
 
@@ -80,11 +145,14 @@ void Gateway::RemoveNotifier(ClientNotifier* notifier) {
 }
 
 void Gateway::OnOfferChanged(const std::string& server) {
-  auto* upstream = FindUpstream(server);
+  UpstreamPtr upstream = FindUpstream(server);
   if (upstream == nullptr) return;
   std::shared_ptr<const upstream::Offer> offer = upstream->offer();
   arguments_.Update(server, offer.get());  // first, so that a newly routable tool is checked
-  CatalogChanges changes = catalog_.Update(server, std::move(offer));
+  BroadcastChanges(catalog_.Update(server, std::move(offer)));
+}
+
+void Gateway::BroadcastChanges(const CatalogChanges& changes) {
   if (changes.tools) Broadcast(protocol::MakeNotification("notifications/tools/list_changed"));
   if (changes.prompts) Broadcast(protocol::MakeNotification("notifications/prompts/list_changed"));
   if (changes.resources) {
@@ -92,9 +160,8 @@ void Gateway::OnOfferChanged(const std::string& server) {
   }
 }
 
-void Gateway::OnStateChanged(const std::string& server, upstream::State state) {
-  log::Info("[{}] {}", server, upstream::StateName(state));
-}
+// The upstream logs its own state changes: only it knows the state it left.
+void Gateway::OnStateChanged(const std::string&, upstream::State) {}
 
 void Gateway::OnNotification(const std::string& server, const protocol::Message& notification) {
   if (notification.method == "notifications/message") {

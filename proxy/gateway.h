@@ -5,6 +5,7 @@
 #include "proxy/catalog.h"
 #include "proxy/config.h"
 #include "proxy/rate_limiter.h"
+#include "proxy/server_diff.h"
 #include "upstream/upstream.h"
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace mcpgw::proxy {
@@ -26,12 +28,16 @@ class ClientNotifier {
 
 // The composition root: owns the upstreams and the Catalog, keeps the Catalog in step with what
 // the upstreams offer, and fans their news out to the connected clients. Holds no protocol logic.
+// The set of servers, the aliases and the exposure can change at run time (Apply); everything
+// else in config() is fixed for the gateway's life.
 class Gateway : public upstream::UpstreamObserver {
  public:
   explicit Gateway(Config config);
   ~Gateway() override;  // Stop()
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
+
+  using UpstreamPtr = std::shared_ptr<upstream::Upstream>;
 
   // Starts every enabled upstream in parallel and returns at once.
   void Start();
@@ -41,10 +47,23 @@ class Gateway : public upstream::UpstreamObserver {
   void WaitForStartup() const;
 
   // Stops every upstream in parallel (SIGTERM, then SIGKILL after gateway.shutdown_grace);
-  // their waiting calls fail with kUnavailable. Idempotent.
+  // their waiting calls fail with kUnavailable. Waits for the upstreams Apply retired.
+  // Idempotent.
   void Stop();
 
+  // Makes the registry what `next` (a validated config) says for servers, aliases and exposure;
+  // the rest of `next` is ignored. Unchanged enabled servers keep their Upstream; changed ones
+  // get a new Upstream; removed or disabled ones are stopped on a thread of their own (their
+  // waiting calls fail with kUnavailable "upstream 'x' stopped"). Clients get list_changed
+  // for each merged list that changed. Returns what changed. Any thread; one Apply at a time;
+  // does nothing after Stop().
+  ServerDiff Apply(const Config& next);
+
+  // The config the gateway started with (permissions, keys, settings). Its servers and aliases
+  // may be stale after Apply: use Servers() and catalog().rules().
   const Config& config() const { return config_; }
+  // Every server in the registry now, enabled or not, sorted by name. Any thread.
+  std::vector<upstream::ServerConfig> Servers() const;
   const Catalog& catalog() const { return catalog_; }
   // The listed tools' compiled inputSchemas, kept in step with the Catalog.
   const ArgumentValidator& arguments() const { return arguments_; }
@@ -52,9 +71,11 @@ class Gateway : public upstream::UpstreamObserver {
   RateLimiter& rate_limiter() { return rate_limiter_; }
   // Where the sessions write the audit trail (README "Audit log").
   AuditLog& audit() { return audit_; }
-  // The upstream of that exact server name, or null. Valid until Stop().
-  upstream::Upstream* FindUpstream(std::string_view server) const;
-  std::vector<upstream::Upstream*> Upstreams() const;
+  // The running upstream of that exact server name, or null. Cheap (a pointer copy under a
+  // mutex); the caller's reference keeps a removed upstream alive until it lets go. Any thread.
+  UpstreamPtr FindUpstream(std::string_view server) const;
+  // Every running upstream, by name. Any thread.
+  std::vector<UpstreamPtr> Upstreams() const;
 
   // Clients to tell about list changes and upstream log messages. The notifier must stay alive
   // until it is removed. Any thread.
@@ -67,14 +88,23 @@ class Gateway : public upstream::UpstreamObserver {
   void OnNotification(const std::string& server, const protocol::Message& notification) override;
 
  private:
+  using UpstreamMap = std::map<std::string, UpstreamPtr, std::less<>>;
+
   void Broadcast(const protocol::Message& notification);
+  // One list_changed per merged list that changed.
+  void BroadcastChanges(const CatalogChanges& changes);
+  std::shared_ptr<const UpstreamMap> Running() const;
 
   const Config config_;
   Catalog catalog_;
   ArgumentValidator arguments_;
   AuditLog audit_{config_.audit};
   RateLimiter rate_limiter_{config_.rate_limits};
-  std::map<std::string, std::unique_ptr<upstream::Upstream>, std::less<>> upstreams_;
+  mutable std::mutex registry_mutex_;  // guards the two below; held only to copy or swap them
+  std::shared_ptr<const UpstreamMap> upstreams_;  // immutable; replaced whole by Apply
+  std::vector<upstream::ServerConfig> servers_;   // every configured server, by name
+  std::mutex apply_mutex_;             // serializes Apply and Stop: guards stoppers_ and stopped_
+  std::vector<std::thread> stoppers_;  // stopping the upstreams Apply retired
   std::chrono::steady_clock::time_point startup_deadline_;
   std::mutex notifiers_mutex_;
   std::vector<ClientNotifier*> notifiers_;  // guarded by notifiers_mutex_

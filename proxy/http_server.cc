@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <limits>
 #include <thread>
 
 namespace mcpgw::proxy {
@@ -31,12 +32,14 @@ std::string HostForUrl(const std::string& host) {
   return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
-// The HTTP workers: each holds one request, or one open SSE stream for its whole life.
-std::size_t HttpThreads(const GatewaySettings& settings) { return settings.workers * 4; }
+// The HTTP workers. cpp-httplib gives each open connection a thread for as long as it stays open
+// (keep-alive included), and each SSE stream holds one too, so this bounds the connections served
+// at once; an idle thread costs little more than the touched part of its stack.
+constexpr std::size_t kHttpThreads = 256;
 
 }  // namespace
 
-HttpServer::HttpServer(Gateway& gateway, std::string session_secret)
+HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* registry)
     : gateway_(gateway),
       settings_(gateway.config().gateway),
       tokens_(std::move(session_secret)),
@@ -45,6 +48,7 @@ HttpServer::HttpServer(Gateway& gateway, std::string session_secret)
       sessions_(gateway),
       endpoint_(sessions_, tokens_, in_flight_, gateway.config().keys, settings_.sse_keepalive),
       legacy_(gateway, in_flight_, settings_.sse_keepalive) {
+  if (registry != nullptr) admin_.emplace(gateway, *registry, SplitListen(settings_.listen).first);
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");  // start-up
 }
 
@@ -72,10 +76,13 @@ Status HttpServer::Create() {
 }
 
 void HttpServer::Configure() {
-  server_->new_task_queue = [threads = HttpThreads(settings_)] {
-    return new httplib::ThreadPool(threads);
-  };
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   server_->set_payload_max_length(settings_.max_message_bytes);
+  // Small JSON answers must leave at once, not wait for the client's delayed ACK (Nagle).
+  server_->set_tcp_nodelay(true);
+  // A client keeps its connection for as many requests as it likes (cpp-httplib's default is 5,
+  // after which every client reconnects).
+  server_->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return Guard(req, res) ? httplib::Server::HandlerResponse::Unhandled
                            : httplib::Server::HandlerResponse::Handled;
@@ -121,6 +128,7 @@ void HttpServer::Route() {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
   server_->Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
+  if (admin_) admin_->Route(*server_);
 }
 
 // 200 when every enabled upstream is connected (503 otherwise, and while draining), with each
@@ -128,7 +136,7 @@ void HttpServer::Route() {
 void HttpServer::Ready(httplib::Response& res) const {
   protocol::Json upstreams = protocol::Json::object();
   bool ready = !draining_;
-  for (upstream::Upstream* upstream : gateway_.Upstreams()) {
+  for (const auto& upstream : gateway_.Upstreams()) {
     upstream::State state = upstream->state();
     upstreams[upstream->name()] = upstream::StateName(state);
     ready = ready && state == upstream::State::kReady;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/status.h"
+#include "proxy/admin_api.h"
 #include "proxy/gateway.h"
 #include "proxy/http_checks.h"
 #include "proxy/http_session_registry.h"
@@ -23,8 +24,9 @@ namespace mcpgw::proxy {
 // gateway.max_message_bytes get 413; every error body is a JSON-RPC error.
 class HttpServer {
  public:
-  // Borrows the gateway, which must outlive the server. The secret signs session ids.
-  HttpServer(Gateway& gateway, std::string session_secret);
+  // Borrows the gateway and the registry, which must outlive the server. The secret signs
+  // session ids. Without a registry there is no admin API (/admin answers 404).
+  HttpServer(Gateway& gateway, std::string session_secret, Registry* registry = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -55,6 +57,7 @@ class HttpServer {
   HttpSessionRegistry sessions_;
   McpEndpoint endpoint_;
   LegacySse legacy_;
+  std::optional<AdminApi> admin_;  // set when there is a registry
   std::unique_ptr<httplib::Server> server_;
   int stop_pipe_[2] = {-1, -1};  // Stop() writes one byte; the drain thread reads it
   std::atomic<bool> draining_{false};

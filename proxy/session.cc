@@ -35,10 +35,10 @@ std::string StringOr(const Json& object, const char* key, std::string fallback) 
 // What follows the server's name (or an alias of it) and the separator in name; nullopt when
 // name does not start with them.
 std::optional<std::string> NameAfterServer(const std::string& name, const std::string& server,
-                                           const Config& config) {
-  const std::string& separator = config.gateway.separator;
+                                           const NamingRules& rules) {
+  const std::string& separator = rules.separator;
   if (name.starts_with(server + separator)) return name.substr(server.size() + separator.size());
-  for (const auto& [alias, target] : config.aliases) {
+  for (const auto& [alias, target] : rules.aliases) {
     if (target == server && name.starts_with(alias + separator)) {
       return name.substr(alias.size() + separator.size());
     }
@@ -158,10 +158,10 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
   if (unknown.code() != StatusCode::kInvalidArgument) return unknown;
   auto name = params.find("name");
   if (name == params.end() || !name->is_string()) return unknown;
-  const Config& config = gateway_.config();
-  for (upstream::Upstream* upstream : gateway_.Upstreams()) {
+  const NamingRules rules = gateway_.catalog().rules();  // the current aliases
+  for (const auto& upstream : gateway_.Upstreams()) {
     if (upstream->state() == upstream::State::kReady) continue;
-    auto rest = NameAfterServer(*name->get_ptr<const std::string*>(), upstream->name(), config);
+    auto rest = NameAfterServer(*name->get_ptr<const std::string*>(), upstream->name(), rules);
     if (!rest || !access_.MayRead(upstream->name(), *rest)) continue;
     return {StatusCode::kUnavailable, "upstream '" + upstream->name() + "' is not connected",
             {{"server", upstream->name()}}};
@@ -205,7 +205,7 @@ Json Session::Initialize(const Json& params) {
 
 void Session::Forward(const Message& request, const Responder& responder,
                       const std::string& server, Json params) {
-  upstream::Upstream* upstream = gateway_.FindUpstream(server);
+  Gateway::UpstreamPtr upstream = gateway_.FindUpstream(server);
   if (upstream == nullptr) {
     return responder.Answer(Status(StatusCode::kUnavailable,
                                    "upstream '" + server + "' is disabled", {{"server", server}}));
@@ -230,7 +230,7 @@ void Session::Forward(const Message& request, const Responder& responder,
         if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
       },
       ProgressRelay(request.params, responder.sink));
-  RecordCallId(key, upstream, call_id);
+  RecordCallId(key, *upstream, call_id);
 }
 
 upstream::ProgressHandler Session::ProgressRelay(const Json& params, const ClientSink& sink) {
@@ -244,7 +244,7 @@ upstream::ProgressHandler Session::ProgressRelay(const Json& params, const Clien
   };
 }
 
-void Session::RecordCallId(const std::string& key, upstream::Upstream* upstream,
+void Session::RecordCallId(const std::string& key, upstream::Upstream& upstream,
                            upstream::CallId call_id) {
   bool cancel_now = false;
   {
@@ -254,14 +254,14 @@ void Session::RecordCallId(const std::string& key, upstream::Upstream* upstream,
     found->second.call_id = call_id;
     cancel_now = found->second.cancel_requested;
   }
-  if (cancel_now) upstream->Cancel(call_id, "cancelled by the client");
+  if (cancel_now) upstream.Cancel(call_id, "cancelled by the client");
 }
 
 void Session::SetLogLevel(const Json& params, const Reply& reply) {
   if (!params.contains("level") || !params["level"].is_string()) {
     return reply(InvalidParams("\"level\" must be a string"));
   }
-  for (upstream::Upstream* upstream : gateway_.Upstreams()) {
+  for (const auto& upstream : gateway_.Upstreams()) {
     if (upstream->state() != upstream::State::kReady) continue;
     if (!upstream->offer()->capabilities.contains("logging")) continue;
     upstream->Call("logging/setLevel", params, [](Result<Json>) {});
@@ -281,7 +281,7 @@ void Session::CancelRequest(const Json& params) {
   if (!params.is_object() || !params.contains("requestId")) return;
   const std::string key = params["requestId"].dump();
   const std::string reason = StringOr(params, "reason", "cancelled by the client");
-  upstream::Upstream* upstream = nullptr;
+  Gateway::UpstreamPtr upstream;
   upstream::CallId call_id = -1;
   {
     std::lock_guard lock(mutex_);

@@ -65,7 +65,7 @@ class Session : public ClientNotifier {
  private:
   // A request forwarded upstream and not yet answered, keyed by the client's id.
   struct InFlight {
-    upstream::Upstream* upstream = nullptr;
+    Gateway::UpstreamPtr upstream;  // kept alive while the call waits, even once removed
     upstream::CallId call_id = -1;  // -1 until Upstream::Call has returned
     bool cancel_requested = false;
   };
@@ -91,7 +91,7 @@ class Session : public ClientNotifier {
                const std::string& server, protocol::Json params);
   static upstream::ProgressHandler ProgressRelay(const protocol::Json& params,
                                                  const ClientSink& sink);
-  void RecordCallId(const std::string& key, upstream::Upstream* upstream, upstream::CallId call_id);
+  void RecordCallId(const std::string& key, upstream::Upstream& upstream, upstream::CallId call_id);
   void SetLogLevel(const protocol::Json& params, const Reply& reply);
   void CancelRequest(const protocol::Json& params);
 

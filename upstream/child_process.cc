@@ -1,5 +1,9 @@
 #include "upstream/child_process.h"
 
+#include "protocol/log.h"
+
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -159,6 +163,11 @@ protocol::Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
     return SpawnFailure(config, std::strerror(error));
   }
   CloseAll({pipes[0].read, pipes[1].write, pipes[2].write});
+  // The command line only: env values and credentials stay out of the log.
+  log::Event(log::Level::kInfo, "spawn",
+             {{"server", config.name}, {"command", config.command}, {"args", config.args},
+              {"pid", pid}, {"principal", "gateway"}},
+             "started");
   return std::unique_ptr<ChildProcess>(
       new ChildProcess(pid, pipes[0].write, pipes[1].read, pipes[2].read, std::move(stderr_sink)));
 }

@@ -20,6 +20,7 @@ struct AuthConfig {
   std::string header = "X-API-Key";  // api_key
   std::string username, password;    // basic
   std::string client_id, client_secret, token_url, scope, audience;  // oauth2
+  bool operator==(const AuthConfig&) const = default;
 };
 
 // One entry of the config's "mcpServers", validated and with ${VAR} already expanded.
@@ -44,6 +45,8 @@ struct ServerConfig {
   std::chrono::milliseconds timeout{60000};
   bool enabled = true;
   std::size_t max_message_bytes = 16 * 1024 * 1024;
+  // Equal entries keep their running Upstream on reload.
+  bool operator==(const ServerConfig&) const = default;
 };
 
 }  // namespace mcpgw::upstream

@@ -2,6 +2,8 @@
 
 #include "protocol/log.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -31,8 +33,9 @@ StderrDrain::~StderrDrain() {
 }
 
 StderrDrain::LineSink StderrDrain::LogAs(std::string server) {
-  return
-      [server = std::move(server)](std::string_view line) { log::Info("[{}] {}", server, line); };
+  return [server = std::move(server)](std::string_view line) {
+    log::Event(log::Level::kInfo, "upstream_stderr", {{"server", server}}, "{}", line);
+  };
 }
 
 void StderrDrain::Run() {

@@ -59,6 +59,7 @@ class Upstream::Impl {
   State WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const;
   void Stop(milliseconds grace);
   State state() const;
+  Health health() const;
   std::shared_ptr<const Offer> offer() const;
   CallId Call(std::string method, Json params, ReplyHandler on_reply, ProgressHandler on_progress);
   void Cancel(CallId id, std::string reason) { client_.Cancel(id, std::move(reason)); }
@@ -77,6 +78,7 @@ class Upstream::Impl {
   milliseconds Grace() const;
   bool SleepUnlessStopping(milliseconds pause);
   void SetState(State next);
+  void RecordError(const std::string& error);
   void Publish(Offer offer);
   Result<Json> Request(std::string method, Json params, milliseconds timeout);
   Requester ListRequester();
@@ -95,6 +97,7 @@ class Upstream::Impl {
   bool connection_closed_ = false;
   unsigned refresh_kinds_ = 0;
   milliseconds grace_ = ChildProcess::kDefaultGrace;
+  Health health_;
   std::shared_ptr<const Offer> offer_ = std::make_shared<const Offer>();
 
   std::mutex stop_mutex_;  // serializes Stop
@@ -137,6 +140,16 @@ State Upstream::Impl::state() const {
   return state_;
 }
 
+Health Upstream::Impl::health() const {
+  std::lock_guard lock(mutex_);
+  return health_;
+}
+
+void Upstream::Impl::RecordError(const std::string& error) {
+  std::lock_guard lock(mutex_);
+  health_.last_error = error;
+}
+
 std::shared_ptr<const Offer> Upstream::Impl::offer() const {
   std::lock_guard lock(mutex_);
   return offer_;
@@ -160,13 +173,24 @@ Status Upstream::Impl::Notify(std::string method, Json params) {
 
 void Upstream::Impl::RunLifecycle() {
   milliseconds backoff = kFirstBackoff;
+  int attempt = 0;  // restarts since the upstream was last ready
   while (!Stopping()) {
     SetState(State::kConnecting);
-    if (RunAttempt()) backoff = kFirstBackoff;
+    if (RunAttempt()) {
+      backoff = kFirstBackoff;
+      attempt = 0;
+    }
     if (Stopping()) break;
     SetState(State::kRestarting);
+    {
+      std::lock_guard lock(mutex_);
+      ++health_.restarts;
+    }
     MarkFirstAttemptDone();
-    log::Info("[{}] restarting in {} ms", config_.name, backoff.count());
+    log::Event(log::Level::kInfo, "restart",
+               {{"server", config_.name}, {"attempt", ++attempt}, {"delay_ms", backoff.count()},
+                {"principal", "gateway"}},
+               "restarting in {} ms", backoff.count());
     if (!SleepUnlessStopping(backoff)) break;
     backoff = std::min(backoff * 2, kMaxBackoff);
   }
@@ -176,6 +200,7 @@ bool Upstream::Impl::RunAttempt() {
   Result<std::unique_ptr<Connection>> opened = OpenConnection(config_);
   if (!opened.ok()) {
     log::Warn("{}", opened.status().message());
+    RecordError(opened.status().message());
     return false;
   }
   std::shared_ptr<Connection> connection = std::move(opened).value();
@@ -190,6 +215,7 @@ bool Upstream::Impl::RunAttempt() {
   });
   bool ready = !Stopping() && Initialize();
   if (ready) ServeUntilClosed();
+  if (ready && !Stopping()) RecordError("the connection closed");
   client_.Detach(Unavailable(Stopping() ? "stopped" : "exited"));
   connection->Shutdown(Grace());
   reader.join();
@@ -203,6 +229,7 @@ bool Upstream::Impl::Initialize() {
   Status applied = result.ok() ? ApplyInitializeResult(*result, offer) : result.status();
   if (!applied.ok()) {
     log::Warn("[{}] initialize failed: {}", config_.name, applied.message());
+    RecordError("initialize failed: " + applied.message());
     return false;
   }
   if (!client_.Notify("notifications/initialized", nullptr).ok()) return false;
@@ -285,12 +312,17 @@ bool Upstream::Impl::SleepUnlessStopping(milliseconds pause) {
 }
 
 void Upstream::Impl::SetState(State next) {
+  State previous;
   {
     std::lock_guard lock(mutex_);
     if (state_ == next) return;
-    state_ = next;
+    previous = std::exchange(state_, next);
   }
   changed_.notify_all();
+  log::Event(log::Level::kInfo, "state_change",
+             {{"server", config_.name}, {"from", StateName(previous)}, {"to", StateName(next)},
+              {"principal", "gateway"}},
+             "{}", StateName(next));
   observer_->OnStateChanged(config_.name, next);
 }
 
@@ -331,6 +363,8 @@ State Upstream::WaitForFirstAttempt(std::chrono::steady_clock::time_point deadli
 void Upstream::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 
 State Upstream::state() const { return impl_->state(); }
+
+Health Upstream::health() const { return impl_->health(); }
 
 std::shared_ptr<const Offer> Upstream::offer() const { return impl_->offer(); }
 

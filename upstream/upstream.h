@@ -44,6 +44,12 @@ class UpstreamObserver {
   virtual void OnNotification(const std::string& server, const Message& notification) = 0;
 };
 
+// How an upstream has fared since it was created, for the admin API.
+struct Health {
+  std::string last_error;  // why the last attempt failed or the connection ended; empty: none
+  int restarts = 0;        // attempts started after a failure or an exit
+};
+
 using CallId = std::int64_t;
 using ReplyHandler = std::function<void(Result<Json>)>;
 using ProgressHandler = std::function<void(Json progress_params)>;
@@ -74,6 +80,8 @@ class Upstream {
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
   State state() const;
+  // A copy of the last error and the restart count. Any thread.
+  Health health() const;
 
   // The current snapshot; never null. Cheap: a shared pointer copy.
   std::shared_ptr<const Offer> offer() const;
