@@ -7,6 +7,7 @@
 #include "proxy/rate_limiter.h"
 #include "upstream/upstream.h"
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -39,6 +40,8 @@ class Gateway : public upstream::UpstreamObserver {
   // Blocks until every enabled upstream has finished its first start attempt, or until
   // gateway.startup_timeout after Start(), whichever comes first. Any thread.
   void WaitForStartup() const;
+  // Whether a WaitForStartup has returned, so that none will wait again. Any thread.
+  bool StartupSettled() const { return startup_settled_.load(std::memory_order_acquire); }
 
   // Stops every upstream in parallel (SIGTERM, then SIGKILL after gateway.shutdown_grace);
   // their waiting calls fail with kUnavailable. Idempotent.
@@ -76,6 +79,7 @@ class Gateway : public upstream::UpstreamObserver {
   RateLimiter rate_limiter_{config_.rate_limits};
   std::map<std::string, std::unique_ptr<upstream::Upstream>, std::less<>> upstreams_;
   std::chrono::steady_clock::time_point startup_deadline_;
+  mutable std::atomic<bool> startup_settled_{false};
   std::mutex notifiers_mutex_;
   std::vector<ClientNotifier*> notifiers_;  // guarded by notifiers_mutex_
   bool stopped_ = false;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <limits>
 #include <thread>
 
 namespace mcpgw::proxy {
@@ -31,8 +32,10 @@ std::string HostForUrl(const std::string& host) {
   return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
-// The HTTP workers: each holds one request, or one open SSE stream for its whole life.
-std::size_t HttpThreads(const GatewaySettings& settings) { return settings.workers * 4; }
+// The HTTP workers. cpp-httplib gives each open connection a thread for as long as it stays open
+// (keep-alive included), and each SSE stream holds one too, so this bounds the connections served
+// at once; an idle thread costs little more than the touched part of its stack.
+constexpr std::size_t kHttpThreads = 256;
 
 }  // namespace
 
@@ -72,10 +75,13 @@ Status HttpServer::Create() {
 }
 
 void HttpServer::Configure() {
-  server_->new_task_queue = [threads = HttpThreads(settings_)] {
-    return new httplib::ThreadPool(threads);
-  };
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   server_->set_payload_max_length(settings_.max_message_bytes);
+  // Small JSON answers must leave at once, not wait for the client's delayed ACK (Nagle).
+  server_->set_tcp_nodelay(true);
+  // A client keeps its connection for as many requests as it likes (cpp-httplib's default is 5,
+  // after which every client reconnects).
+  server_->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return Guard(req, res) ? httplib::Server::HandlerResponse::Unhandled
                            : httplib::Server::HandlerResponse::Handled;
