@@ -75,6 +75,11 @@ std::string RuleText(const Rule& rule) {
 
 }  // namespace
 
+std::optional<Level> UniformLevel(const Permissions& permissions, const Principal& who) {
+  if (!ApplicablePolicies(permissions, who).empty()) return std::nullopt;
+  return permissions.default_level;
+}
+
 Decision Decide(const Permissions& permissions, const Principal& who, std::string_view server,
                 std::string_view tool) {
   std::vector<Applicable> applicable = ApplicablePolicies(permissions, who);

@@ -26,4 +26,9 @@ struct Decision {
 Decision Decide(const Permissions& permissions, const Principal& who, std::string_view server,
                 std::string_view tool);
 
+// The level `who` has on every item alike when no policy applies to them (permissions.default),
+// so that a caller can skip deciding item by item; nullopt when some policy applies. Pure and
+// thread-safe.
+std::optional<Level> UniformLevel(const Permissions& permissions, const Principal& who);
+
 }  // namespace mcpgw::policy

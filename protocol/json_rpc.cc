@@ -82,6 +82,14 @@ Message MakeResult(Json id, Json result) {
   return message;
 }
 
+Message MakeSerializedResult(Json id, std::shared_ptr<const std::string> result) {
+  Message message;
+  message.kind = Message::Kind::kResponse;
+  message.id = std::move(id);
+  message.serialized_result = std::move(result);
+  return message;
+}
+
 Message MakeError(Json id, RpcError error) {
   Message message;
   message.kind = Message::Kind::kResponse;
@@ -106,29 +114,31 @@ Result<Message> ParseMessage(std::string_view text) {
 }
 
 std::string Serialize(const Message& message) {
-  Json out = Json::object();
-  out["jsonrpc"] = "2.0";
+  // Written field by field (keys in the order nlohmann would sort them) instead of through a
+  // Json object, which would deep-copy params or result first: this is on every message's path.
+  // Compact, so the message never holds a raw newline; invalid UTF-8 is replaced, not thrown.
+  auto dump = [](const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); };
+  std::string out;
   switch (message.kind) {
     case Message::Kind::kRequest:
-      out["id"] = message.id;
-      [[fallthrough]];
+      out = R"({"id":)" + dump(message.id) + ",";
+      break;
     case Message::Kind::kNotification:
-      out["method"] = message.method;
-      if (!message.params.is_null()) out["params"] = message.params;
+      out = "{";
       break;
     case Message::Kind::kResponse:
-      out["id"] = message.id;
-      if (message.error) {
-        Json error = {{"code", message.error->code}, {"message", message.error->message}};
-        if (!message.error->data.is_null()) error["data"] = message.error->data;
-        out["error"] = std::move(error);
-      } else {
-        out["result"] = message.result;
+      if (!message.error) {
+        return R"({"id":)" + dump(message.id) + R"(,"jsonrpc":"2.0","result":)" +
+               (message.serialized_result ? *message.serialized_result : dump(message.result)) +
+               "}";
       }
-      break;
+      Json error = {{"code", message.error->code}, {"message", message.error->message}};
+      if (!message.error->data.is_null()) error["data"] = message.error->data;
+      return R"({"error":)" + dump(error) + R"(,"id":)" + dump(message.id) + R"(,"jsonrpc":"2.0"})";
   }
-  // Compact, so the message never holds a raw newline; invalid UTF-8 is replaced, not thrown.
-  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+  out += R"("jsonrpc":"2.0","method":)" + dump(message.method);
+  if (!message.params.is_null()) out += R"(,"params":)" + dump(message.params);
+  return out + "}";
 }
 
 Message ReplyToUnreadableFrame(const Status& status) {

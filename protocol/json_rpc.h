@@ -2,6 +2,7 @@
 
 #include "protocol/status.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,9 @@ struct Message {
   std::string method;
   Json params;         // null when absent
   Json result;         // success response
+  // A success result serialized beforehand (a list answered from the Catalog's cache); when set,
+  // Serialize writes it in place of `result`, which stays null.
+  std::shared_ptr<const std::string> serialized_result;
   std::optional<RpcError> error;  // error response
 
   bool is_request() const { return kind == Kind::kRequest; }
@@ -51,6 +55,8 @@ struct Message {
 Message MakeRequest(Json id, std::string method, Json params = nullptr);
 Message MakeNotification(std::string method, Json params = nullptr);
 Message MakeResult(Json id, Json result);
+// A result whose JSON text is already known; it must be one valid JSON value on one line.
+Message MakeSerializedResult(Json id, std::shared_ptr<const std::string> result);
 Message MakeError(Json id, RpcError error);
 
 // Parses one message. Never throws. Fails with kParse for text that is not JSON and with

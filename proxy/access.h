@@ -5,6 +5,7 @@
 #include "proxy/catalog.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@ class Access {
   Access(const policy::Permissions& permissions, policy::Principal principal);
 
   const policy::Principal& principal() const { return principal_; }
+
+  // Whether the caller may list every item (no policy applies to it and permissions.default is
+  // read or more), so that lists need no filtering.
+  bool ReadsEverything() const { return uniform_level_ >= policy::Level::kRead; }
 
   // Whether the caller may list `item` of `server` (level read or more).
   bool MayRead(std::string_view server, std::string_view item) const;
@@ -45,8 +50,14 @@ class Access {
                          const Route& route) const;
 
  private:
+  // The caller's level on one item.
+  policy::Level LevelOn(std::string_view server, std::string_view item) const;
+
   const policy::Permissions& permissions_;
   const policy::Principal principal_;
+  // The caller's level on every item when no policy applies to it (found once, not per item and
+  // request); nullopt when a policy applies (nullopt compares below every level).
+  const std::optional<policy::Level> uniform_level_;
 };
 
 }  // namespace mcpgw::proxy

@@ -19,25 +19,32 @@ Json InvalidArgumentsResult(const std::string& tool,
 
 }  // namespace
 
-ArgumentValidator::Entry ArgumentValidator::Compile(const std::string& server,
-                                                    const std::string& tool, const Json& schema,
-                                                    const Tools* previous) {
-  Entry entry{schema.dump(), nullptr};
+std::shared_ptr<const ArgumentValidator::Entry> ArgumentValidator::EntryFor(
+    const Json& schema, const std::string& tool, const Tools* previous) const {
   if (previous != nullptr) {
     auto found = previous->find(tool);
-    if (found != previous->end() && found->second.text == entry.text) return found->second;
+    if (found != previous->end() && found->second->schema == schema) return found->second;
   }
-  ++compilations_;
-  std::vector<std::string> notes;
-  auto compiled = JsonSchema::Compile(schema, notes);
-  for (const std::string& note : notes) log::Debug("[{}] tool '{}': {}", server, tool, note);
-  if (compiled.ok()) {
-    entry.schema = *std::move(compiled);
-  } else {
-    log::Warn("[{}] tool '{}': arguments not validated: {}", server, tool,
-              compiled.status().message());
-  }
+  auto entry = std::make_shared<Entry>();
+  entry->schema = schema;
   return entry;
+}
+
+const JsonSchema* ArgumentValidator::Compiled(const std::string& server, const std::string& tool,
+                                              const Entry& entry) const {
+  std::call_once(entry.compile_once, [&] {
+    ++compilations_;
+    std::vector<std::string> notes;
+    auto compiled = JsonSchema::Compile(entry.schema, notes);
+    for (const std::string& note : notes) log::Debug("[{}] tool '{}': {}", server, tool, note);
+    if (compiled.ok()) {
+      entry.compiled = *std::move(compiled);
+    } else {
+      log::Warn("[{}] tool '{}': arguments not validated: {}", server, tool,
+                compiled.status().message());
+    }
+  });
+  return entry.compiled.get();
 }
 
 void ArgumentValidator::Update(const std::string& server, const upstream::Offer* offer) {
@@ -53,7 +60,7 @@ void ArgumentValidator::Update(const std::string& server, const upstream::Offer*
       if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
       if (!tool.contains("inputSchema")) continue;
       const std::string name = tool["name"].get<std::string>();
-      (*next)[name] = Compile(server, name, tool["inputSchema"], previous.get());
+      (*next)[name] = EntryFor(tool["inputSchema"], name, previous.get());
     }
   }
   std::lock_guard lock(mutex_);
@@ -70,8 +77,10 @@ std::vector<SchemaViolation> ArgumentValidator::Check(const std::string& server,
   }
   if (tools == nullptr) return {};
   auto entry = tools->find(tool);
-  if (entry == tools->end() || entry->second.schema == nullptr) return {};
-  std::vector<SchemaViolation> violations = entry->second.schema->Validate(arguments);
+  if (entry == tools->end()) return {};
+  const JsonSchema* schema = Compiled(server, tool, *entry->second);
+  if (schema == nullptr) return {};
+  std::vector<SchemaViolation> violations = schema->Validate(arguments);
   for (SchemaViolation& violation : violations) violation.path = "/arguments" + violation.path;
   return violations;
 }

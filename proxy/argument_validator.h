@@ -14,20 +14,23 @@
 
 namespace mcpgw::proxy {
 
-// The compiled inputSchema of every listed tool, keyed by (server, the tool's own name), so that a
-// tools/call is checked before it is forwarded. Schemas are compiled when a server's list
-// changes, never per call; a schema that did not change since the last list is not compiled again.
+// The inputSchema of every listed tool, keyed by (server, the tool's own name), so that a
+// tools/call is checked before it is forwarded. A schema is compiled by the first call of its
+// tool, once: start-up and list refreshes compile nothing (a 500-tool gateway would otherwise
+// spend its start-up compiling schemas most of which are never used), and a schema that did not
+// change since the last list keeps its compiled form.
 // Thread-safe: Update swaps a server's map under mutex_, Check validates outside it.
 class ArgumentValidator {
  public:
-  // Compiles the inputSchema of each tool in offer (null: the server has none). A tool whose schema
-  // the library cannot parse is left unchecked, with one warning per distinct schema; parts it
-  // cannot check (remote $refs, unknown keywords) are skipped. Any thread.
+  // Takes the inputSchema of each tool in offer (null: the server has none) for checking. A tool
+  // whose schema the library cannot parse is left unchecked, with one warning per distinct schema
+  // when it is first called; parts it cannot check (remote $refs, unknown keywords) are skipped.
+  // Any thread.
   void Update(const std::string& server, const upstream::Offer* offer);
 
   // The ways arguments break the tool's schema, paths as JSON pointers from params
   // ("/arguments/count"). Empty when they conform, or when the tool has no checked schema.
-  // Any thread; concurrent calls are fine.
+  // Compiles the schema on the tool's first check. Any thread; concurrent calls are fine.
   std::vector<SchemaViolation> Check(const std::string& server, const std::string& tool,
                                      const protocol::Json& arguments) const;
 
@@ -40,18 +43,23 @@ class ArgumentValidator {
   int compilations() const { return compilations_; }
 
  private:
+  // One tool's schema; compiled on first use, then shared by every later list that has it.
   struct Entry {
-    std::string text;                          // the schema as given, to spot an unchanged one
-    std::shared_ptr<const JsonSchema> schema;  // null: left unchecked
+    protocol::Json schema;  // as given
+    mutable std::once_flag compile_once;
+    mutable std::shared_ptr<const JsonSchema> compiled;  // null: left unchecked (after compile_once)
   };
-  using Tools = std::map<std::string, Entry>;  // by the tool's own name
-  Entry Compile(const std::string& server, const std::string& tool, const protocol::Json& schema,
-                const Tools* previous);
+  using Tools = std::map<std::string, std::shared_ptr<const Entry>>;  // by the tool's own name
+  std::shared_ptr<const Entry> EntryFor(const protocol::Json& schema, const std::string& tool,
+                                        const Tools* previous) const;
+  // The entry's compiled schema, compiling it on the first call; null when it cannot be checked.
+  const JsonSchema* Compiled(const std::string& server, const std::string& tool,
+                             const Entry& entry) const;
 
   std::mutex update_mutex_;   // serializes Update, so that two refreshes of a server cannot cross
   mutable std::mutex mutex_;  // guards the pointer swap only
   std::map<std::string, std::shared_ptr<const Tools>> servers_;  // guarded by mutex_
-  std::atomic<int> compilations_ = 0;
+  mutable std::atomic<int> compilations_ = 0;
 };
 
 }  // namespace mcpgw::proxy

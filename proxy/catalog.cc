@@ -3,6 +3,7 @@
 #include "protocol/log.h"
 #include "proxy/naming.h"
 
+#include <mutex>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -181,6 +182,9 @@ struct Catalog::Snapshot {
   NamedList prompts;
   ResourceIndex resources;
   Drops drops;
+  // ListResultText's texts, by CatalogList, each made by the first request that needs it.
+  mutable std::once_flag text_once[4];
+  mutable std::shared_ptr<const std::string> text[4];
 };
 
 Catalog::Catalog(NamingRules rules) : rules_(std::move(rules)), snapshot_(Build()) {}
@@ -250,6 +254,32 @@ Json Catalog::Prompts() const { return Current()->prompts.items; }
 Json Catalog::Resources() const { return Current()->resources.resources; }
 
 Json Catalog::ResourceTemplates() const { return Current()->resources.templates; }
+
+std::shared_ptr<const std::string> Catalog::ListResultText(CatalogList list) const {
+  std::shared_ptr<const Snapshot> snapshot = Current();
+  const auto index = static_cast<std::size_t>(list);
+  std::call_once(snapshot->text_once[index], [&snapshot, list, index] {
+    auto text = [](const char* field, const Json& items) {
+      return std::make_shared<const std::string>(
+          Json{{field, items}}.dump(-1, ' ', false, Json::error_handler_t::replace));
+    };
+    switch (list) {
+      case CatalogList::kTools:
+        snapshot->text[index] = text("tools", snapshot->tools.items);
+        break;
+      case CatalogList::kPrompts:
+        snapshot->text[index] = text("prompts", snapshot->prompts.items);
+        break;
+      case CatalogList::kResources:
+        snapshot->text[index] = text("resources", snapshot->resources.resources);
+        break;
+      case CatalogList::kResourceTemplates:
+        snapshot->text[index] = text("resourceTemplates", snapshot->resources.templates);
+        break;
+    }
+  });
+  return snapshot->text[index];
+}
 
 Result<Route> Catalog::ResolveTool(std::string_view exposed) const {
   std::shared_ptr<const Snapshot> current = Current();

@@ -30,6 +30,9 @@ struct Route {
   std::string name;
 };
 
+// The merged lists, each the answer to one list method.
+enum class CatalogList { kTools, kPrompts, kResources, kResourceTemplates };
+
 // Which merged lists an update changed, so that only those list_changed notifications go out.
 struct CatalogChanges {
   bool tools = false;
@@ -66,6 +69,11 @@ class Catalog {
   Json Prompts() const;
   Json Resources() const;
   Json ResourceTemplates() const;
+
+  // A list method's whole result, e.g. {"tools":[...]}, as JSON text: serialized once per change
+  // of the catalog and then shared, so that answering a list costs neither a copy nor a dump.
+  // Any thread.
+  std::shared_ptr<const std::string> ListResultText(CatalogList list) const;
 
   // Maps an exposed name back to the server and the item's real name. Accepts the server name or
   // any alias as prefix, and shortened names; after a prefix, the item's name under the server

@@ -59,6 +59,7 @@ void Gateway::WaitForStartup() const {
   for (const auto& [name, upstream] : *Running()) {
     upstream->WaitForFirstAttempt(startup_deadline_);
   }
+  startup_settled_.store(true, std::memory_order_release);
 }
 
 void Gateway::Stop() {

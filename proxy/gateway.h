@@ -8,6 +8,7 @@
 #include "proxy/server_diff.h"
 #include "upstream/upstream.h"
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -45,6 +46,8 @@ class Gateway : public upstream::UpstreamObserver {
   // Blocks until every enabled upstream has finished its first start attempt, or until
   // gateway.startup_timeout after Start(), whichever comes first. Any thread.
   void WaitForStartup() const;
+  // Whether a WaitForStartup has returned, so that none will wait again. Any thread.
+  bool StartupSettled() const { return startup_settled_.load(std::memory_order_acquire); }
 
   // Stops every upstream in parallel (SIGTERM, then SIGKILL after gateway.shutdown_grace);
   // their waiting calls fail with kUnavailable. Waits for the upstreams Apply retired.
@@ -106,6 +109,7 @@ class Gateway : public upstream::UpstreamObserver {
   std::mutex apply_mutex_;             // serializes Apply and Stop: guards stoppers_ and stopped_
   std::vector<std::thread> stoppers_;  // stopping the upstreams Apply retired
   std::chrono::steady_clock::time_point startup_deadline_;
+  mutable std::atomic<bool> startup_settled_{false};
   std::mutex notifiers_mutex_;
   std::vector<ClientNotifier*> notifiers_;  // guarded by notifiers_mutex_
   bool stopped_ = false;

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <map>
 
@@ -38,6 +40,10 @@ void AddLogOptions(CLI::App& app, Level& level, Format& format) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error value from write(), not a death
+  // Most of the gateway's threads wait on pipes and sockets. glibc would give up to 8 malloc
+  // arenas per core to the threads that allocate, megabytes of resident memory (3 MB with 10
+  // upstreams) for no measurable gain on the request path: two arenas do.
+  mallopt(M_ARENA_MAX, 2);
   CLI::App app{"mcpgw: one MCP server in front of many", "mcpgw"};
   app.set_version_flag("--version", "mcpgw " MCPGW_VERSION);
   std::string config_path;

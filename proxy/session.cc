@@ -55,23 +55,28 @@ Json GatewayCapabilities() {
           {"logging", Json::object()}};
 }
 
-// Lists answered from the Catalog: method, result field, the merged list, the field naming an
-// item, and how that name leads back to its route (for the permission check).
+}  // namespace
+
+// Lists answered from the Catalog: method, which list, its result field, the merged list, the
+// field naming an item, and how that name leads back to its route (for the permission check).
 struct ListMethod {
   const char* method;
+  CatalogList list;
   const char* field;
-  Json (Catalog::*list)() const;
+  Json (Catalog::*items)() const;
   const char* key;
   Result<Route> (Catalog::*resolve)(std::string_view) const;
 };
+namespace {
 constexpr ListMethod kListMethods[] = {
-    {"tools/list", "tools", &Catalog::Tools, "name", &Catalog::ResolveTool},
-    {"prompts/list", "prompts", &Catalog::Prompts, "name", &Catalog::ResolvePrompt},
-    {"resources/list", "resources", &Catalog::Resources, "uri", &Catalog::ResolveResource},
-    {"resources/templates/list", "resourceTemplates", &Catalog::ResourceTemplates, "uriTemplate",
+    {"tools/list", CatalogList::kTools, "tools", &Catalog::Tools, "name", &Catalog::ResolveTool},
+    {"prompts/list", CatalogList::kPrompts, "prompts", &Catalog::Prompts, "name",
+     &Catalog::ResolvePrompt},
+    {"resources/list", CatalogList::kResources, "resources", &Catalog::Resources, "uri",
      &Catalog::ResolveResource},
+    {"resources/templates/list", CatalogList::kResourceTemplates, "resourceTemplates",
+     &Catalog::ResourceTemplates, "uriTemplate", &Catalog::ResolveResource},
 };
-
 }  // namespace
 
 void Responder::Answer(Result<Json> outcome) const {
@@ -96,21 +101,15 @@ void Session::HandleRequest(Message request, ClientSink reply_sink) {
   Dispatch(request, responder);
 }
 
-void Session::Dispatch(const Message& request, const Responder& responder) {
+void Session::Dispatch(Message& request, const Responder& responder) {
   auto reply = [&responder](Result<Json> outcome) { responder.Answer(std::move(outcome)); };
   const std::string& method = request.method;
-  const Json params = request.params.is_object() ? request.params : Json::object();
+  Json params = request.params.is_object() ? std::move(request.params) : Json::object();
   if (method == "initialize") return reply(Initialize(params));
   if (method == "ping") return reply(Json::object());
   if (method == "logging/setLevel") return SetLogLevel(params, reply);
   for (const auto& list : kListMethods) {
-    if (method != list.method) continue;
-    gateway_.WaitForStartup();
-    const Catalog& catalog = gateway_.catalog();
-    auto resolve = [&catalog, &list](std::string_view name) {
-      return (catalog.*list.resolve)(name);
-    };
-    return reply(Json{{list.field, access_.Filter((catalog.*list.list)(), list.key, resolve)}});
+    if (method == list.method) return AnswerList(list, responder);
   }
   Result<Route> route = Resolve(method, params);
   if (!route.ok() && route.status().code() == StatusCode::kInvalidArgument) {
@@ -128,7 +127,19 @@ void Session::Dispatch(const Message& request, const Responder& responder) {
       return reply(*rejected);
     }
   }
-  Forward(request, responder, route->server, RewriteForUpstream(method, params, route->name));
+  Forward(request, responder, route->server,
+          RewriteForUpstream(method, std::move(params), route->name));
+}
+
+void Session::AnswerList(const ListMethod& list, const Responder& responder) {
+  gateway_.WaitForStartup();
+  const Catalog& catalog = gateway_.catalog();
+  if (access_.ReadsEverything()) {
+    return responder.sink(
+        protocol::MakeSerializedResult(responder.id, catalog.ListResultText(list.list)));
+  }
+  auto resolve = [&catalog, &list](std::string_view name) { return (catalog.*list.resolve)(name); };
+  responder.Answer(Json{{list.field, access_.Filter((catalog.*list.items)(), list.key, resolve)}});
 }
 
 Status Session::RateLimit(const std::string& method, const Route& route) {
@@ -218,6 +229,7 @@ void Session::Forward(const Message& request, const Responder& responder,
           Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use"));
     }
   }
+  upstream::ProgressHandler progress = ProgressRelay(params, responder.sink);
   upstream::CallId call_id = upstream->Call(
       request.method, std::move(params),
       [this, key, responder](Result<Json> outcome) {
@@ -229,7 +241,7 @@ void Session::Forward(const Message& request, const Responder& responder,
         // A cancelled request gets no answer (the client has stopped waiting for one).
         if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
       },
-      ProgressRelay(request.params, responder.sink));
+      std::move(progress));
   RecordCallId(key, *upstream, call_id);
 }
 

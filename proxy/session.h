@@ -15,6 +15,8 @@
 
 namespace mcpgw::proxy {
 
+struct ListMethod;  // one list method the Catalog answers (session.cc)
+
 // Sends one message to this session's client. Must be safe to call from any thread.
 using ClientSink = std::function<void(const protocol::Message&)>;
 
@@ -71,7 +73,11 @@ class Session : public ClientNotifier {
   };
   using Reply = std::function<void(protocol::Result<protocol::Json>)>;
 
-  void Dispatch(const protocol::Message& request, const Responder& responder);
+  // Takes request.params over.
+  void Dispatch(protocol::Message& request, const Responder& responder);
+  // Answers a list from the Catalog: its shared text when the caller reads everything, else
+  // the items the caller may read.
+  void AnswerList(const ListMethod& list, const Responder& responder);
   protocol::Json Initialize(const protocol::Json& params);
   // Which upstream serves a routed request, and the item's name there; kNotFound for a method
   // the gateway does not route.

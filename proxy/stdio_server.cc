@@ -27,7 +27,13 @@ void StdioServer::Run() {
       continue;
     }
     protocol::Message& message = received.value();
-    if (message.is_request()) {
+    if (message.is_request() && gateway_.StartupSettled()) {
+      // Nothing in a request's dispatch waits once start-up has settled (a forwarded call
+      // returns as soon as it is written upstream), so it runs right here: one thread switch
+      // less on every call.
+      session.HandleRequest(std::move(message), to_client);
+    } else if (message.is_request()) {
+      // A list request may wait for upstreams still starting; meanwhile the loop reads on.
       workers.Submit([&session, &to_client, request = std::move(message)]() mutable {
         session.HandleRequest(std::move(request), to_client);
       });

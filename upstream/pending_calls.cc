@@ -12,8 +12,9 @@ CallId PendingCalls::NextId() {
 bool PendingCalls::Add(PendingCall&& call) {
   std::lock_guard lock(mutex_);
   if (!open_) return false;
-  auto earliest = NextDeadlineLocked();
-  bool sooner = !earliest || call.deadline < *earliest;
+  // Wake the timer only when it would otherwise look too late: calls made one after another with
+  // the same timeout never wake it, which keeps a thread switch off every call's path.
+  bool sooner = call.deadline < timer_wakes_at_;
   CallId id = call.id;
   calls_.emplace(id, std::move(call));
   if (sooner) deadline_changed_.notify_all();
@@ -55,10 +56,11 @@ std::vector<PendingCall> PendingCalls::WaitForExpired() {
   while (!shut_down_) {
     auto expired = TakeExpiredLocked(Clock::now());
     if (!expired.empty()) return expired;
-    if (auto next = NextDeadlineLocked()) {
-      deadline_changed_.wait_until(lock, *next);
-    } else {
+    timer_wakes_at_ = NextDeadlineLocked().value_or(Clock::time_point::max());
+    if (timer_wakes_at_ == Clock::time_point::max()) {
       deadline_changed_.wait(lock);
+    } else {
+      deadline_changed_.wait_until(lock, timer_wakes_at_);
     }
   }
   return {};

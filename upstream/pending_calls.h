@@ -63,6 +63,8 @@ class PendingCalls {
   CallId last_id_ = 0;
   bool open_ = true;
   bool shut_down_ = false;
+  // When the timer thread looks at the deadlines next; max while it waits for a first call.
+  Clock::time_point timer_wakes_at_ = Clock::time_point::max();
 };
 
 }  // namespace mcpgw::upstream

@@ -154,17 +154,19 @@ TEST_CASE("ArgumentValidator skips regex keywords for a string too long for std:
   CHECK(HasPath(validator.Check("s", "t", {{"p", "ABC"}}), "/arguments/p"));  // pattern
 }
 
-TEST_CASE("ArgumentValidator compiles a schema once per list refresh, not per call") {
+TEST_CASE("ArgumentValidator compiles a schema on its tool's first call, once per distinct schema") {
   ArgumentValidator validator;
   Offer offer = ToolOffer("echo", kEchoSchema);
   validator.Update("s", &offer);
-  CHECK(validator.compilations() == 1);
+  CHECK(validator.compilations() == 0);  // listing compiles nothing
   for (int i = 0; i < 5; ++i) CHECK_FALSE(validator.Check("s", "echo", Json::object()).empty());
   CHECK(validator.compilations() == 1);
-  validator.Update("s", &offer);  // the same list again: nothing to compile
+  validator.Update("s", &offer);  // the same list again: the compiled schema is kept
+  CHECK_FALSE(validator.Check("s", "echo", Json::object()).empty());
   CHECK(validator.compilations() == 1);
   Offer changed = ToolOffer("echo", {{"type", "object"}});
   validator.Update("s", &changed);
+  CHECK(validator.Check("s", "echo", Json::object()).empty());
   CHECK(validator.compilations() == 2);
   CHECK(validator.Check("s", "echo", Json::object()).empty());
 }

@@ -11,14 +11,16 @@ namespace {
 using protocol::Json;
 using protocol::Message;
 
-// A Session on a gateway with no upstreams, recording what it sends to its client.
+// A Session on a gateway with no upstreams, recording what its client reads.
 struct Conversation {
   Gateway gateway{Config{}};
   std::mutex mutex;
   std::vector<Message> sent;
   ClientSink record = [this](const Message& message) {
+    protocol::Result<Message> read = protocol::ParseMessage(protocol::Serialize(message));
+    REQUIRE(read.ok());
     std::lock_guard lock(mutex);
-    sent.push_back(message);
+    sent.push_back(std::move(read).value());
   };
   Session session{gateway, record, policy::Principal{}};
 
