@@ -94,6 +94,7 @@ void Gateway::OnOfferChanged(const std::string& server) {
 
 void Gateway::OnStateChanged(const std::string& server, upstream::State state) {
   log::Info("[{}] {}", server, upstream::StateName(state));
+  metrics_.SetUpstreamState(server, state);
 }
 
 void Gateway::OnNotification(const std::string& server, const protocol::Message& notification) {

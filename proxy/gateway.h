@@ -4,6 +4,7 @@
 #include "proxy/audit_log.h"
 #include "proxy/catalog.h"
 #include "proxy/config.h"
+#include "proxy/metrics.h"
 #include "proxy/rate_limiter.h"
 #include "upstream/upstream.h"
 
@@ -52,6 +53,8 @@ class Gateway : public upstream::UpstreamObserver {
   RateLimiter& rate_limiter() { return rate_limiter_; }
   // Where the sessions write the audit trail (README "Audit log").
   AuditLog& audit() { return audit_; }
+  // The counters /metrics shows (README "Metrics").
+  Metrics& metrics() { return metrics_; }
   // The upstream of that exact server name, or null. Valid until Stop().
   upstream::Upstream* FindUpstream(std::string_view server) const;
   std::vector<upstream::Upstream*> Upstreams() const;
@@ -74,6 +77,7 @@ class Gateway : public upstream::UpstreamObserver {
   ArgumentValidator arguments_;
   AuditLog audit_{config_.audit};
   RateLimiter rate_limiter_{config_.rate_limits};
+  Metrics metrics_{config_};
   std::map<std::string, std::unique_ptr<upstream::Upstream>, std::less<>> upstreams_;
   std::chrono::steady_clock::time_point startup_deadline_;
   std::mutex notifiers_mutex_;
