@@ -1,6 +1,7 @@
 #include "proxy/http_metrics.h"
 
 #include "proxy/http_auth.h"
+#include "proxy/http_reply.h"
 
 #include <optional>
 
@@ -34,7 +35,14 @@ void CountStreamedBytes(Metrics& metrics, DownstreamTransport transport,
 }  // namespace
 
 void ServeMetrics(Gateway& gateway, const httplib::Request& req, httplib::Response& res) {
-  if (!AuthenticateRequest(req, gateway.config().keys, res)) return;
+  const std::vector<policy::KeyEntry>& keys = gateway.config().keys;
+  std::optional<policy::Principal> principal = AuthenticateRequest(req, keys, res);
+  if (!principal) return;
+  // Unlike /mcp, no key is not the anonymous caller here: the text covers every caller.
+  if (!keys.empty() && principal->name.empty()) {
+    SendRefusal(res, {401, "Unauthorized: /metrics needs a key"});
+    return res.set_header("WWW-Authenticate", "Bearer realm=\"mcpgw\"");
+  }
   res.set_content(gateway.metrics().Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 

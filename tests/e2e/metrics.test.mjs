@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { makeWorkspace, upstreams, waitFor } from "./helpers.mjs";
-import { openSession, post, readReply, startHttpGateway } from "./http_helpers.mjs";
+import { initializeRequest, post, readReply, startHttpGateway } from "./http_helpers.mjs";
 
 const hash = (key) => `sha256:${crypto.createHash("sha256").update(key).digest("hex")}`;
 const KEYS = { ops: "ops-key-0123", viewer: "viewer-key-4567" };
@@ -48,6 +48,17 @@ async function scrape(gw, key = KEYS.ops) {
   return parseExposition(await res.text());
 }
 
+/** The headers of a new session opened with `key` (openSession sends no key after initialize). */
+async function sessionHeaders(gw, key) {
+  const res = await post(gw.url, initializeRequest(), auth(key));
+  assert.equal(res.status, 200, "initialize");
+  await res.json();
+  const headers = { ...auth(key), "Mcp-Session-Id": res.headers.get("mcp-session-id") };
+  const ack = await post(gw.url, { jsonrpc: "2.0", method: "notifications/initialized" }, headers);
+  assert.equal(ack.status, 202, "notifications/initialized");
+  return headers;
+}
+
 const call = (id, name, args = {}) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
 
 describe("GET /metrics", () => {
@@ -84,14 +95,6 @@ describe("GET /metrics", () => {
       const samples = await scrape(gw, KEYS.viewer);
       return valueOf(samples, "mcpgw_upstream_up", { server: "everything" }) === 1 && samples;
     }, 30000, "everything is up in /metrics");
-    const families = new Set(first.map((s) => s.family));
-    for (const family of [
-      "mcpgw_requests", "mcpgw_tool_call_duration_seconds", "mcpgw_upstream_up", "mcpgw_upstream_state",
-      "mcpgw_upstream_restarts", "mcpgw_permission_denials", "mcpgw_rate_limited", "mcpgw_sessions_open",
-      "mcpgw_calls_in_flight", "mcpgw_bytes_received", "mcpgw_bytes_sent",
-    ]) {
-      assert.ok(families.has(family), `family ${family} in ${[...families].join(", ")}`);
-    }
     assert.equal(valueOf(first, "mcpgw_upstream_state", { server: "everything", state: "ready" }), 1);
     assert.equal(valueOf(first, "mcpgw_upstream_restarts_total", { server: "everything" }), 0);
     const before = {
@@ -101,8 +104,8 @@ describe("GET /metrics", () => {
       sent: valueOf(first, "mcpgw_bytes_sent_total", { transport: "streamable_http" }),
     };
 
-    const ops = { ...auth(KEYS.ops), "Mcp-Session-Id": await openSession(gw.url, auth(KEYS.ops)) };
-    const viewer = { ...auth(KEYS.viewer), "Mcp-Session-Id": await openSession(gw.url, auth(KEYS.viewer)) };
+    const ops = await sessionHeaders(gw, KEYS.ops);
+    const viewer = await sessionHeaders(gw, KEYS.viewer);
     const echoed = await readReply(await post(gw.url, call(2, "everything__echo", { message: "hi" }), ops));
     assert.ok(echoed.result, JSON.stringify(echoed));
     const unknown = await readReply(await post(gw.url, call(3, "everything__no-such-tool"), ops));
@@ -116,6 +119,14 @@ describe("GET /metrics", () => {
     assert.equal((await readReply(limited)).error?.code, -32004);
 
     const now = await scrape(gw);
+    const families = new Set(now.map((s) => s.family));
+    for (const family of [
+      "mcpgw_requests", "mcpgw_tool_call_duration_seconds", "mcpgw_upstream_up", "mcpgw_upstream_state",
+      "mcpgw_upstream_restarts", "mcpgw_permission_denials", "mcpgw_rate_limited", "mcpgw_sessions_open",
+      "mcpgw_calls_in_flight", "mcpgw_bytes_received", "mcpgw_bytes_sent",
+    ]) {
+      assert.ok(families.has(family), `family ${family} in ${[...families].join(", ")}`);
+    }
     const requests = (outcome) => valueOf(now, "mcpgw_requests_total", { method: "tools/call", outcome });
     assert.equal(requests("ok"), before.ok + 2);
     assert.equal(requests("invalid_params"), 1);
