@@ -91,6 +91,7 @@ ServerDiff Gateway::Apply(const Config& next) {
     for (const std::string& name : *names) {
       started.push_back(std::make_shared<upstream::Upstream>(ServerNamed(next, name), this));
       running->emplace(name, started.back());
+      metrics_.AddServer(name);
     }
   }
   {
@@ -161,8 +162,10 @@ void Gateway::BroadcastChanges(const CatalogChanges& changes) {
   }
 }
 
-// The upstream logs its own state changes: only it knows the state it left.
-void Gateway::OnStateChanged(const std::string&, upstream::State) {}
+// The upstream logs its own state changes (only it knows the state it left); /metrics shows them.
+void Gateway::OnStateChanged(const std::string& server, upstream::State state) {
+  metrics_.SetUpstreamState(server, state);
+}
 
 void Gateway::OnNotification(const std::string& server, const protocol::Message& notification) {
   if (notification.method == "notifications/message") {

@@ -4,6 +4,7 @@
 #include "proxy/audit_log.h"
 #include "proxy/catalog.h"
 #include "proxy/config.h"
+#include "proxy/metrics.h"
 #include "proxy/rate_limiter.h"
 #include "proxy/server_diff.h"
 #include "upstream/upstream.h"
@@ -74,6 +75,8 @@ class Gateway : public upstream::UpstreamObserver {
   RateLimiter& rate_limiter() { return rate_limiter_; }
   // Where the sessions write the audit trail (README "Audit log").
   AuditLog& audit() { return audit_; }
+  // The counters /metrics shows (README "Metrics").
+  Metrics& metrics() { return metrics_; }
   // The running upstream of that exact server name, or null. Cheap (a pointer copy under a
   // mutex); the caller's reference keeps a removed upstream alive until it lets go. Any thread.
   UpstreamPtr FindUpstream(std::string_view server) const;
@@ -108,6 +111,7 @@ class Gateway : public upstream::UpstreamObserver {
   std::vector<upstream::ServerConfig> servers_;   // every configured server, by name
   std::mutex apply_mutex_;             // serializes Apply and Stop: guards stoppers_ and stopped_
   std::vector<std::thread> stoppers_;  // stopping the upstreams Apply retired
+  Metrics metrics_{config_};
   std::chrono::steady_clock::time_point startup_deadline_;
   mutable std::atomic<bool> startup_settled_{false};
   std::mutex notifiers_mutex_;

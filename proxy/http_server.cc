@@ -1,6 +1,7 @@
 #include "proxy/http_server.h"
 
 #include "protocol/log.h"
+#include "proxy/http_metrics.h"
 #include "proxy/http_reply.h"
 
 #include <fcntl.h>
@@ -87,6 +88,9 @@ void HttpServer::Configure() {
     return Guard(req, res) ? httplib::Server::HandlerResponse::Unhandled
                            : httplib::Server::HandlerResponse::Handled;
   });
+  server_->set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    CountHttpBytes(gateway_.metrics(), req, res);
+  });
   server_->set_error_handler(
       [](const httplib::Request&, httplib::Response& res) { FillErrorBody(res); });
   server_->set_exception_handler(
@@ -129,6 +133,8 @@ void HttpServer::Route() {
   });
   server_->Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
   if (admin_) admin_->Route(*server_);
+  server_->Get("/metrics",
+               [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
 }
 
 // 200 when every enabled upstream is connected (503 otherwise, and while draining), with each

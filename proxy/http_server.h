@@ -19,7 +19,7 @@
 namespace mcpgw::proxy {
 
 // Serves MCP over HTTP (README "HTTP mode"): Streamable HTTP at /mcp, the legacy HTTP+SSE
-// transport at /sse and /messages, /healthz and /readyz; TLS when the config names a
+// transport at /sse and /messages, /healthz, /readyz and /metrics; TLS when the config names a
 // certificate and key. Every request first passes the Origin/Host allow-list; bodies over
 // gateway.max_message_bytes get 413; every error body is a JSON-RPC error.
 class HttpServer {

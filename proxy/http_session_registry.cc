@@ -11,6 +11,7 @@ constexpr std::size_t kMaxEndedRemembered = 100000;
 
 HttpSession::HttpSession(Gateway& gateway, SessionClaims claims, policy::Principal principal)
     : claims_(std::move(claims)),
+      counted_(gateway.metrics(), DownstreamTransport::kStreamableHttp),
       last_used_(std::chrono::steady_clock::now()),
       session_(gateway, [this](const protocol::Message& m) { Notify(m); }, std::move(principal)) {}
 

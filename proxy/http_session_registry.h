@@ -49,6 +49,7 @@ class HttpSession {
   void Notify(const protocol::Message& notification);
 
   const SessionClaims claims_;
+  const OpenSession counted_;
   std::mutex mutex_;
   std::shared_ptr<MessageQueue> stream_;                          // guarded by mutex_
   std::map<std::string, std::shared_ptr<MessageQueue>> pending_;  // guarded by mutex_

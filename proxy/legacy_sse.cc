@@ -22,7 +22,7 @@ void LegacySse::Open(const httplib::Request& req, httplib::Response& res) {
       AuthenticateRequest(req, gateway_.config().keys, res);
   if (!principal) return;
   std::string sid = SessionTokens::NewSessionId();
-  auto connection = std::make_shared<Connection>();
+  auto connection = std::make_shared<Connection>(gateway_.metrics());
   connection->principal = PrincipalName(*principal);
   connection->session = std::make_unique<Session>(
       gateway_, [queue = connection->queue](const Message& m) { queue->Push(m); },

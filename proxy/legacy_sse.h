@@ -33,6 +33,8 @@ class LegacySse {
 
  private:
   struct Connection {
+    explicit Connection(Metrics& metrics) : counted(metrics, DownstreamTransport::kSse) {}
+    const OpenSession counted;
     std::string principal;  // PrincipalName of the caller that opened it
     std::shared_ptr<MessageQueue> queue = std::make_shared<MessageQueue>();
     std::unique_ptr<Session> session;

@@ -81,6 +81,7 @@ constexpr ListMethod kListMethods[] = {
 
 void Responder::Answer(Result<Json> outcome) const {
   if (audit) audit->Finish(outcome);
+  counter.Count(outcome);
   if (outcome.ok()) return sink(protocol::MakeResult(id, std::move(outcome).value()));
   sink(protocol::MakeError(id, ToRpcError(outcome.status())));
 }
@@ -97,7 +98,8 @@ Session::~Session() { gateway_.RemoveNotifier(this); }
 void Session::HandleRequest(Message request, ClientSink reply_sink) {
   Responder responder{request.id, std::move(reply_sink),
                       gateway_.audit().Begin(gateway_.config().permissions, access_.principal(),
-                                             request.method, request.params)};
+                                             request.method, request.params),
+                      gateway_.metrics().ForMethod(request.method)};
   Dispatch(request, responder);
 }
 
@@ -119,8 +121,14 @@ void Session::Dispatch(Message& request, const Responder& responder) {
   }
   if (!route.ok()) return reply(UnknownOrUnavailable(params, route.status()));
   if (responder.audit) responder.audit->Decide(*route);
-  if (Status allowed = access_.Check(method, params, *route); !allowed.ok()) return reply(allowed);
-  if (Status within = RateLimit(method, *route); !within.ok()) return reply(within);
+  if (Status allowed = access_.Check(method, params, *route); !allowed.ok()) {
+    gateway_.metrics().CountDenial(route->server);
+    return reply(allowed);
+  }
+  if (Status within = RateLimit(method, *route); !within.ok()) {
+    gateway_.metrics().CountRateLimited(route->server);
+    return reply(within);
+  }
   if (method == "tools/call") {
     if (auto rejected = gateway_.arguments().Reject(*route, params)) {
       if (responder.audit) responder.audit->RejectArguments();
@@ -230,9 +238,11 @@ void Session::Forward(const Message& request, const Responder& responder,
     }
   }
   upstream::ProgressHandler progress = ProgressRelay(params, responder.sink);
+  ForwardedCall counted = gateway_.metrics().StartCall(server, request.method);
   upstream::CallId call_id = upstream->Call(
       request.method, std::move(params),
-      [this, key, responder](Result<Json> outcome) {
+      [this, key, responder, counted](Result<Json> outcome) {
+        counted.Finish();
         {
           std::lock_guard lock(mutex_);
           in_flight_.erase(key);

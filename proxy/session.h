@@ -27,6 +27,7 @@ struct Responder {
   protocol::Json id;
   ClientSink sink;
   std::shared_ptr<AuditEntry> audit;  // null when the request is not audited
+  RequestCounter counter;             // counts the answer by method and outcome
   // Sends the result, or the error ToRpcError makes of the status, under id.
   void Answer(protocol::Result<protocol::Json> outcome) const;
 };
