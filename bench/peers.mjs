@@ -2,7 +2,8 @@
 // shows in front of stdio upstreams ({name, command, args}), plus a small MCP client (fetch) to
 // check them and to set up wrk.
 //
-// A peer entry: {name, aggregates, transport, note, prepare({upstreams, port, home}), start(...)}.
+// A peer entry: {name, package (when not the name), aggregates, transport, note, prepare({upstreams,
+// port, home}), start(...)}.
 // prepare writes what the peer needs into `home` and returns {command, env, url, transport,
 // toolName}: the argv that runs the gateway itself (node + the package's bin script, never npx),
 // the variables to add to the environment, the URL an MCP client uses and the name a tool of an
@@ -47,6 +48,7 @@ function onlyOne(peer, upstreams) {
 function supergateway({ stateful }) {
   return {
     name: stateful ? "supergateway" : "supergateway-stateless",
+    package: "supergateway",
     aggregates: false,
     transport: "streamable-http",
     stateful,

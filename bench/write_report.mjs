@@ -21,7 +21,7 @@ function machine(seconds, settings) {
   return [
     `Machine: ${cpus[0]?.model ?? "?"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
       `Linux ${os.release()}; Node ${process.version}; ${new Date().toISOString().slice(0, 16)}Z.`,
-    `Peers: ${peers.map((p) => `${p.name} ${versionOf(p.name)}`).join(", ")}.`,
+    `Peers: ${peers.map((p) => `${p.name} ${versionOf(p.package ?? p.name)}`).join(", ")}.`,
     `${settings.rounds} round(s), systems alternated each round; figures are medians over rounds, ` +
       `ratios are medians of the per-round ratios. wrk runs ${settings.seconds} s per point. Took ${seconds} s.`,
   ].join("\n");

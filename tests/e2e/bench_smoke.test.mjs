@@ -15,7 +15,7 @@ const buildDir = path.dirname(process.env.MCPGW_BIN);
 function tableRows(report, heading) {
   const section = report.split("\n## ").find((s) => s.startsWith(heading));
   assert.ok(section, `no section "${heading}" in:\n${report}`);
-  return section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| system") && !l.startsWith("| target"))
+  return section.split("\n").filter((l) => l.startsWith("| ") && !/^\| (system|target|---) /.test(l))
     .map((l) => l.slice(2, -2).split(" | "));
 }
 
