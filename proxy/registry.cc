@@ -5,6 +5,7 @@
 #include "proxy/state_file.h"
 
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -85,7 +86,8 @@ Status Registry::Change(const std::string& who, const std::string& what, const E
   if (Status written = WriteStateFile(state_path_, next); !written.ok()) return written;
   overlay_ = std::move(next);
   gateway_.Apply(*config);
-  log::Info("admin: {} {}", who, what);
+  log::Event(log::Level::kInfo, "admin_change", {{"principal", who}, {"change", what}},
+             "admin: {} {}", who, what);
   return Status::Ok();
 }
 
@@ -93,7 +95,9 @@ Status Registry::Reload(const std::string& who) {
   std::lock_guard lock(mutex_);
   Result<LayeredConfig> loaded = LoadLayeredConfig(config_path_, env_);
   if (!loaded.ok()) {
-    log::Error("reload by {} rejected, keeping the running config: {}", who,
+    log::Event(log::Level::kError, "reload",
+               {{"principal", who}, {"outcome", "rejected"}, {"error", loaded.status().message()}},
+               "reload by {} rejected, keeping the running config: {}", who,
                loaded.status().message());
     return loaded.status();
   }
@@ -105,9 +109,16 @@ Status Registry::Reload(const std::string& who) {
   file_ = std::move(loaded->file);
   overlay_ = std::move(loaded->overlay);
   ServerDiff diff = gateway_.Apply(loaded->config);
-  log::Info("reload by {}: added [{}], changed [{}], removed [{}], {} unchanged", who,
-            fmt::join(diff.added, ", "), fmt::join(diff.changed, ", "),
-            fmt::join(diff.removed, ", "), diff.unchanged.size());
+  log::Event(log::Level::kInfo, "reload",
+             {{"principal", who},
+              {"outcome", "applied"},
+              {"added", diff.added},
+              {"changed", diff.changed},
+              {"removed", diff.removed},
+              {"unchanged", diff.unchanged.size()}},
+             "reload by {}: added [{}], changed [{}], removed [{}], {} unchanged", who,
+             fmt::join(diff.added, ", "), fmt::join(diff.changed, ", "),
+             fmt::join(diff.removed, ", "), diff.unchanged.size());
   return Status::Ok();
 }
 
