@@ -1,6 +1,7 @@
 // mcp_probe's Streamable HTTP transport: answers as application/json or as an SSE stream.
 #include "bench/probe_http.h"
 
+#include "bench/probe_url.h"
 #include "protocol/sse_parser.h"
 
 #include <stdexcept>
@@ -13,27 +14,6 @@ using protocol::Message;
 using protocol::Result;
 using protocol::Status;
 using protocol::StatusCode;
-
-// "scheme://host:port" and "/path" from a URL.
-std::pair<std::string, std::string> SplitUrl(const std::string& url) {
-  std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) throw std::invalid_argument("not a URL: " + url);
-  std::size_t path_start = url.find('/', scheme_end + 3);
-  if (path_start == std::string::npos) return {url, "/"};
-  return {url.substr(0, path_start), url.substr(path_start)};
-}
-
-httplib::Headers ReadHeaders(const std::vector<std::string>& lines) {
-  httplib::Headers headers = {{"Accept", "application/json, text/event-stream"}};
-  for (const std::string& line : lines) {
-    std::size_t colon = line.find(':');
-    if (colon == std::string::npos || colon == 0)
-      throw std::invalid_argument("--header wants \"Name: value\", got " + line);
-    std::size_t value = line.find_first_not_of(" \t", colon + 1);
-    headers.emplace(line.substr(0, colon), value == std::string::npos ? "" : line.substr(value));
-  }
-  return headers;
-}
 
 // The response with id in a JSON body or in one of the data: events of an SSE body.
 Result<Message> FindAnswer(const httplib::Response& response, const Json& id) {
@@ -60,6 +40,7 @@ Result<Message> FindAnswer(const httplib::Response& response, const Json& id) {
 HttpProbe::HttpProbe(const std::string& url, const std::vector<std::string>& headers,
                      std::chrono::milliseconds timeout)
     : headers_(ReadHeaders(headers)) {
+  headers_.emplace("Accept", "application/json, text/event-stream");
   auto [origin, path] = SplitUrl(url);
   path_ = path;
   client_ = std::make_unique<httplib::Client>(origin);

@@ -1,6 +1,7 @@
 // mcp_probe's legacy HTTP+SSE transport: a reader thread on the GET stream, posts from ours.
 #include "bench/probe_sse.h"
 
+#include "bench/probe_url.h"
 #include "protocol/sse_parser.h"
 
 #include <stdexcept>
@@ -17,27 +18,6 @@ using protocol::StatusCode;
 // The stream may stay quiet between requests; Close() ends it, not a read timeout.
 constexpr auto kStreamReadTimeout = std::chrono::hours(24);
 constexpr auto kStopPoll = std::chrono::milliseconds(10);
-
-// "scheme://host:port" and "/path" from a URL.
-std::pair<std::string, std::string> SplitUrl(const std::string& url) {
-  std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) throw std::invalid_argument("not a URL: " + url);
-  std::size_t path_start = url.find('/', scheme_end + 3);
-  if (path_start == std::string::npos) return {url, "/"};
-  return {url.substr(0, path_start), url.substr(path_start)};
-}
-
-httplib::Headers ReadHeaders(const std::vector<std::string>& lines) {
-  httplib::Headers headers;
-  for (const std::string& line : lines) {
-    std::size_t colon = line.find(':');
-    if (colon == std::string::npos || colon == 0)
-      throw std::invalid_argument("--header wants \"Name: value\", got " + line);
-    std::size_t value = line.find_first_not_of(" \t", colon + 1);
-    headers.emplace(line.substr(0, colon), value == std::string::npos ? "" : line.substr(value));
-  }
-  return headers;
-}
 
 // A client for origin whose every request waits at most timeout.
 std::unique_ptr<httplib::Client> MakeClient(const std::string& origin,
