@@ -97,6 +97,9 @@ void FetchLists(const Requester& request, const std::string& server, unsigned ki
     Result<Json> items = FetchAllPages(request, list.method, list.key);
     if (items.ok()) {
       offer.*list.field = std::move(items).value();
+    } else if (items.status().code() == StatusCode::kUnavailable) {
+      // The connection ended (the upstream stopped or exited): its state change says so.
+      log::Debug("[{}] {} failed: {}", server, list.method, items.status().message());
     } else {
       log::Warn("[{}] {} failed: {}", server, list.method, items.status().message());
     }
