@@ -2,7 +2,8 @@
 // at run time and the official SDK client, holding its GET stream over Streamable HTTP, is told
 // with tools/list_changed and calls a memory__ tool; a restart shows the same registry (the
 // state file); the admin removes the server and the client is told again and the tool is gone;
-// a non-admin key gets 403 on every admin endpoint, no key or a bad key 401.
+// a non-admin key gets 403 on every admin endpoint, no key or a bad key 401; disable, enable and
+// aliases take effect for the connected client; `mcpgw reload --url` goes through the API.
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -11,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { expectMcpError, listAllTools, makeWorkspace, upstreams, waitFor, waitForTools, withGatewayStderr, withTimeout } from "./helpers.mjs";
+import { expectMcpError, listAllTools, makeWorkspace, runCli, upstreams, waitFor, waitForTools, withGatewayStderr, withTimeout } from "./helpers.mjs";
 import { startHttpGateway } from "./http_helpers.mjs";
 
 const KEYS = { root: crypto.randomBytes(16).toString("hex"), user: crypto.randomBytes(16).toString("hex") };
@@ -143,5 +144,35 @@ describe("admin API", () => {
     await expectMcpError(user.client.callTool({ name: "memory__read_graph", arguments: {} }), -32602, "removed tool");
     const openai = await (await admin(gw, "GET", "/admin/tools?format=openai")).json();
     assert.ok(openai.every((f) => f.type === "function" && !f.function.name.startsWith("memory__")));
+  });
+
+  test("disable hides a server's tools and enable brings them back; an alias routes calls until removed", { timeout: 90000 }, async () => {
+    const seen = user.changes();
+    assert.equal((await admin(gw, "POST", "/admin/servers/everything/disable")).status, 200);
+    await waitFor(() => user.changes() > seen, 20000, "tools/list_changed after disable");
+    const disabled = await (await admin(gw, "GET", "/admin/servers/everything")).json();
+    assert.equal(disabled.enabled, false);
+    assert.equal(disabled.state, "disabled");
+    assert.ok(!(await listAllTools(user.client)).some((t) => t.name.startsWith("everything__")));
+
+    const again = user.changes();
+    assert.equal((await admin(gw, "POST", "/admin/servers/everything/enable")).status, 200);
+    await waitFor(() => user.changes() > again, 30000, "tools/list_changed after enable");
+    await waitForTools(user.client, ["everything__echo"], 30000);
+
+    assert.equal((await admin(gw, "PUT", "/admin/aliases/ev", { body: { server: "everything" } })).status, 200);
+    assert.deepEqual((await (await admin(gw, "GET", "/admin/aliases")).json()).aliases, { ev: "everything" });
+    const echoed = await user.client.callTool({ name: "ev__echo", arguments: { message: "via the alias" } });
+    assert.match(echoed.content[0].text, /via the alias/);
+    assert.equal((await admin(gw, "DELETE", "/admin/aliases/ev")).status, 200);
+    await expectMcpError(user.client.callTool({ name: "ev__echo", arguments: { message: "x" } }), -32602, "removed alias");
+  });
+
+  test("mcpgw reload --url asks the running gateway to reload, with MCPGW_API_KEY as the key", async () => {
+    const done = await runCli(["reload", "--url", gw.base], { env: { MCPGW_API_KEY: KEYS.root } });
+    assert.equal(done.code, 0, done.stderr);
+    const refused = await runCli(["reload", "--url", gw.base], { env: { MCPGW_API_KEY: KEYS.user } });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /HTTP 403/);
   });
 });
