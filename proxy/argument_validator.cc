@@ -86,7 +86,11 @@ std::vector<SchemaViolation> ArgumentValidator::Check(const std::string& server,
 }
 
 std::optional<Json> ArgumentValidator::Reject(const Route& route, const Json& params) const {
-  auto violations = Check(route.server, route.name, params.value("arguments", Json::object()));
+  // By reference: Json::value() would copy the arguments of every call.
+  static const Json kNoArguments = Json::object();
+  auto arguments = params.find("arguments");
+  auto violations =
+      Check(route.server, route.name, arguments != params.end() ? *arguments : kNoArguments);
   if (violations.empty()) return std::nullopt;
   return InvalidArgumentsResult(params.value("name", route.name), violations);
 }
