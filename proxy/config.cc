@@ -107,6 +107,17 @@ Status ParseHttpSettings(const Json& gateway, const EnvLookup& env,
   if (auto v = f.Integer("sse_keepalive_ms", 1, kMaxMillis, kPositiveMillis)) {
     out.sse_keepalive = std::chrono::milliseconds(*v);
   }
+  if (auto v = f.Integer("session_lifetime_ms", 1000, kMaxMillis,
+                         "an integer from 1000 to 2147483647")) {
+    out.session_lifetime = std::chrono::milliseconds(*v);
+  }
+  if (auto v =
+          f.Integer("session_idle_timeout_ms", 0, kMaxMillis, "an integer from 0 to 2147483647")) {
+    out.session_idle_timeout = std::chrono::milliseconds(*v);
+  }
+  if (auto v = f.Integer("max_sessions", 1, 10000000, "an integer from 1 to 10000000")) {
+    out.max_sessions = static_cast<std::size_t>(*v);
+  }
   if (!f.status().ok()) return f.status();
   for (std::size_t i = 0; i < out.allowed_origins.size(); ++i) {
     if (!IsOrigin(out.allowed_origins[i])) {
@@ -132,7 +143,8 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
                           {"separator", "max_tool_name_length", "listen", "startup_timeout_ms",
                            "shutdown_grace_ms", "max_message_bytes", "workers", "session_secret",
                            "allowed_origins", "allowed_hosts", "tls_cert", "tls_key",
-                           "drain_timeout_ms", "sse_keepalive_ms"});
+                           "drain_timeout_ms", "sse_keepalive_ms", "session_lifetime_ms",
+                           "session_idle_timeout_ms", "max_sessions"});
   if (!keys.ok()) return keys;
   FieldReader f(*gateway, "gateway", env);
   f.String("separator", out.separator, IsNameChars, "a non-empty string of A-Z a-z 0-9 _ -");

@@ -36,6 +36,11 @@ struct GatewaySettings {
   // How long SIGTERM/SIGINT waits for calls in flight before the upstreams are stopped.
   std::chrono::milliseconds drain_timeout{10000};
   std::chrono::milliseconds sse_keepalive{15000};  // between comment lines on idle SSE streams
+  // A session id is refused this long after initialize (whole seconds, rounded up).
+  std::chrono::milliseconds session_lifetime{24 * 60 * 60 * 1000};
+  // A replica ends a session nobody has used this long (0: never); see README "HTTP mode".
+  std::chrono::milliseconds session_idle_timeout{30 * 60 * 1000};
+  std::size_t max_sessions = 10000;  // sessions one replica holds (and ended ids it remembers)
 };
 
 // One entry of a key's "rate_limits": calls to tools (prompts, resources) matching `tool` of

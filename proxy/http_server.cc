@@ -38,6 +38,9 @@ std::string HostForUrl(const std::string& host) {
 // at once; an idle thread costs little more than the touched part of its stack.
 constexpr std::size_t kHttpThreads = 256;
 
+// How long, at the end of a drain, the failed calls' answers get to reach their POSTs.
+constexpr std::chrono::milliseconds kReleaseGrace{1000};
+
 }  // namespace
 
 HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* registry)
@@ -189,6 +192,12 @@ void HttpServer::WaitAndDrain() {
   }
   legacy_.CloseAll();
   gateway_.Stop();  // fails the calls still waiting, so their handlers can finish
+  // A POST that no answer can reach any more (its call cancelled or lost) is released after a
+  // moment for the failures above to be written: a drain always ends.
+  if (!in_flight_.WaitForIdle(std::chrono::steady_clock::now() + kReleaseGrace)) {
+    log::Warn("releasing the requests still waiting without an answer");
+    sessions_.EndAll();
+  }
 }
 
 }  // namespace mcpgw::proxy

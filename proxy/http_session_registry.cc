@@ -1,18 +1,25 @@
 #include "proxy/http_session_registry.h"
 
 #include "protocol/log.h"
+#include "proxy/http_auth.h"
 
 namespace mcpgw::proxy {
 namespace {
 
-constexpr std::size_t kMaxEndedRemembered = 100000;
+std::int64_t EpochSeconds() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t CeilSeconds(std::chrono::milliseconds duration) {
+  return std::chrono::ceil<std::chrono::seconds>(duration).count();
+}
 
 }  // namespace
 
 HttpSession::HttpSession(Gateway& gateway, SessionClaims claims, policy::Principal principal)
     : claims_(std::move(claims)),
       counted_(gateway.metrics(), DownstreamTransport::kStreamableHttp),
-      last_used_(std::chrono::steady_clock::now()),
       session_(gateway, [this](const protocol::Message& m) { Notify(m); }, std::move(principal)) {}
 
 HttpSession::~HttpSession() { End(); }
@@ -36,11 +43,6 @@ void HttpSession::StreamEnded(const std::shared_ptr<MessageQueue>& stream) {
   if (stream_ == stream) stream_.reset();
 }
 
-bool HttpSession::has_stream() {
-  std::lock_guard lock(mutex_);
-  return stream_ != nullptr;
-}
-
 void HttpSession::CloseStream() {
   std::lock_guard lock(mutex_);
   if (stream_) stream_->Close();
@@ -49,13 +51,14 @@ void HttpSession::CloseStream() {
 std::shared_ptr<MessageQueue> HttpSession::AddPending(const std::string& id) {
   auto queue = std::make_shared<MessageQueue>();
   std::lock_guard lock(mutex_);
-  pending_[id] = queue;
+  if (!pending_.emplace(id, queue).second) return nullptr;
   return queue;
 }
 
-void HttpSession::Forget(const std::string& id) {
+void HttpSession::Forget(const std::string& id, const std::shared_ptr<MessageQueue>& queue) {
   std::lock_guard lock(mutex_);
-  pending_.erase(id);
+  auto found = pending_.find(id);
+  if (found != pending_.end() && found->second == queue) pending_.erase(found);
 }
 
 void HttpSession::CancelPending(const std::string& id) {
@@ -65,88 +68,147 @@ void HttpSession::CancelPending(const std::string& id) {
 }
 
 void HttpSession::End() {
-  std::lock_guard lock(mutex_);
-  if (stream_) stream_->Close();
-  for (auto& [id, queue] : pending_) queue->Close();
+  {
+    std::lock_guard lock(mutex_);
+    if (stream_) stream_->Close();
+    for (auto& [id, queue] : pending_) queue->Close();
+  }
+  session_.CancelAll("the session has ended");
 }
 
-std::chrono::steady_clock::time_point HttpSession::last_used() {
-  std::lock_guard lock(mutex_);
-  return last_used_;
-}
+HttpSessionRegistry::HttpSessionRegistry(Gateway& gateway)
+    : gateway_(gateway),
+      lifetime_seconds_(CeilSeconds(gateway.config().gateway.session_lifetime)),
+      max_sessions_(gateway.config().gateway.max_sessions),
+      idle_timeout_(gateway.config().gateway.session_idle_timeout),
+      ended_(max_sessions_) {}
 
-void HttpSession::Touch() {
-  std::lock_guard lock(mutex_);
-  last_used_ = std::chrono::steady_clock::now();
-}
-
-HttpSessionRegistry::HttpSessionRegistry(Gateway& gateway, std::size_t max_sessions)
-    : gateway_(gateway), max_sessions_(max_sessions) {}
-
-std::shared_ptr<HttpSession> HttpSessionRegistry::Create(const SessionClaims& claims,
-                                                         policy::Principal principal) {
-  std::lock_guard lock(mutex_);
-  return Insert(claims, std::move(principal));
+std::shared_ptr<HttpSession> HttpSessionRegistry::Create(policy::Principal principal) {
+  const std::int64_t now = EpochSeconds();
+  const SessionClaims claims{SessionTokens::NewSessionId(), "", PrincipalName(principal), now,
+                             now + lifetime_seconds_};
+  Ending ending;
+  std::shared_ptr<HttpSession> session;
+  {
+    std::lock_guard lock(mutex_);
+    DropIdle(ending);
+    session = Insert(claims, std::move(principal), ending);
+  }
+  EndEach(ending);
+  return session;
 }
 
 std::shared_ptr<HttpSession> HttpSessionRegistry::Attach(const SessionClaims& claims,
                                                          policy::Principal principal) {
-  std::lock_guard lock(mutex_);
-  if (ended_.contains(claims.sid)) return nullptr;
-  auto found = sessions_.find(claims.sid);
-  if (found != sessions_.end()) {
-    found->second->Touch();
-    return found->second;
-  }
-  log::Info("serving session {} first issued elsewhere (or evicted here)", claims.sid);
-  std::shared_ptr<HttpSession> session = Insert(claims, std::move(principal));
-  session->session().MarkInitialized();
-  return session;
-}
-
-std::shared_ptr<HttpSession> HttpSessionRegistry::Insert(const SessionClaims& claims,
-                                                         policy::Principal principal) {
-  while (sessions_.size() >= max_sessions_ && !sessions_.empty()) EvictOne();
-  auto session = std::make_shared<HttpSession>(gateway_, claims, std::move(principal));
-  sessions_[claims.sid] = session;
-  return session;
-}
-
-void HttpSessionRegistry::EvictOne() {
-  auto oldest = sessions_.end();
-  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-    if (it->second->has_stream()) continue;
-    if (oldest == sessions_.end() || it->second->last_used() < oldest->second->last_used()) {
-      oldest = it;
-    }
-  }
-  if (oldest == sessions_.end()) oldest = sessions_.begin();  // every one streams: drop any
-  oldest->second->End();
-  sessions_.erase(oldest);
-}
-
-bool HttpSessionRegistry::End(const SessionClaims& claims) {
+  Ending ending;
   std::shared_ptr<HttpSession> session;
   {
     std::lock_guard lock(mutex_);
-    if (!ended_.insert(claims.sid).second) return false;
-    ended_order_.push_back(claims.sid);
-    if (ended_order_.size() > kMaxEndedRemembered) {
-      ended_.erase(ended_order_.front());
-      ended_order_.pop_front();
+    DropIdle(ending);
+    session = Find(claims);
+    if (!session && !ended_.Refuses(claims)) {
+      log::Info("serving session {} first issued elsewhere (or dropped here)", claims.sid);
+      session = Insert(claims, std::move(principal), ending);
+      session->session().MarkInitialized();
     }
-    auto found = sessions_.find(claims.sid);
-    if (found == sessions_.end()) return true;
-    session = std::move(found->second);
-    sessions_.erase(found);
   }
-  session->End();
+  EndEach(ending);
+  return session;
+}
+
+// The session held here, moved to the front of idle_ (most recently used).
+std::shared_ptr<HttpSession> HttpSessionRegistry::Find(const SessionClaims& claims) {
+  auto found = sessions_.find(claims.sid);
+  if (found == sessions_.end()) return nullptr;
+  Entry& entry = found->second;
+  entry.last_used = Clock::now();
+  if (entry.uses == 0) idle_.splice(idle_.begin(), idle_, entry.idle);
+  return entry.session;
+}
+
+std::shared_ptr<HttpSession> HttpSessionRegistry::Insert(const SessionClaims& claims,
+                                                         policy::Principal principal,
+                                                         Ending& ending) {
+  Remove(claims.sid, ending);  // a stale copy: the new one replaces it
+  while (sessions_.size() >= max_sessions_ && !sessions_.empty()) {
+    // The least recently used session not in use; when every one is, any.
+    Remove(idle_.empty() ? sessions_.begin()->first : idle_.back(), ending);
+  }
+  auto session = std::make_shared<HttpSession>(gateway_, claims, std::move(principal));
+  idle_.push_front(claims.sid);
+  sessions_.emplace(claims.sid, Entry{session, 0, idle_.begin(), Clock::now()});
+  return session;
+}
+
+std::shared_ptr<void> HttpSessionRegistry::Use(const std::shared_ptr<HttpSession>& session) {
+  std::lock_guard lock(mutex_);
+  auto found = sessions_.find(session->claims().sid);
+  if (found == sessions_.end() || found->second.session != session) return nullptr;  // dropped
+  if (found->second.uses++ == 0) idle_.erase(found->second.idle);
+  return std::shared_ptr<void>(nullptr, [this, session](void*) { Release(session); });
+}
+
+void HttpSessionRegistry::Release(const std::shared_ptr<HttpSession>& session) {
+  std::lock_guard lock(mutex_);
+  auto found = sessions_.find(session->claims().sid);
+  if (found == sessions_.end() || found->second.session != session) return;
+  Entry& entry = found->second;
+  if (--entry.uses > 0) return;
+  idle_.push_front(found->first);
+  entry.idle = idle_.begin();
+  entry.last_used = Clock::now();
+}
+
+// Ends the sessions unused for idle_timeout: the oldest are at the back of idle_.
+void HttpSessionRegistry::DropIdle(Ending& ending) {
+  if (idle_timeout_.count() == 0) return;
+  const Clock::time_point cutoff = Clock::now() - idle_timeout_;
+  while (!idle_.empty() && sessions_.at(idle_.back()).last_used <= cutoff) {
+    const std::string sid = idle_.back();
+    ended_.Add(sessions_.at(sid).session->claims(), EpochSeconds());
+    log::Info("HTTP session {} ended: idle for {} ms", sid, idle_timeout_.count());
+    Remove(sid, ending);
+  }
+}
+
+void HttpSessionRegistry::Remove(const std::string& sid, Ending& ending) {
+  auto found = sessions_.find(sid);
+  if (found == sessions_.end()) return;
+  if (found->second.uses == 0) idle_.erase(found->second.idle);
+  ending.push_back(std::move(found->second.session));
+  sessions_.erase(found);
+}
+
+void HttpSessionRegistry::EndEach(const Ending& ending) {
+  for (const auto& session : ending) session->End();
+}
+
+bool HttpSessionRegistry::End(const SessionClaims& claims) {
+  Ending ending;
+  {
+    std::lock_guard lock(mutex_);
+    if (ended_.Refuses(claims)) return false;
+    ended_.Add(claims, EpochSeconds());
+    Remove(claims.sid, ending);
+  }
+  EndEach(ending);
   return true;
 }
 
 void HttpSessionRegistry::CloseStreams() {
   std::lock_guard lock(mutex_);
-  for (auto& [sid, session] : sessions_) session->CloseStream();
+  for (auto& [sid, entry] : sessions_) entry.session->CloseStream();
+}
+
+void HttpSessionRegistry::EndAll() {
+  Ending ending;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [sid, entry] : sessions_) ending.push_back(std::move(entry.session));
+    sessions_.clear();
+    idle_.clear();
+  }
+  EndEach(ending);
 }
 
 }  // namespace mcpgw::proxy

@@ -1,16 +1,18 @@
 #pragma once
 
+#include "proxy/ended_sessions.h"
 #include "proxy/message_queue.h"
 #include "proxy/session.h"
 #include "proxy/session_token.h"
 
 #include <chrono>
-#include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace mcpgw::proxy {
 
@@ -30,20 +32,18 @@ class HttpSession {
   std::shared_ptr<MessageQueue> OpenStream();
   // Forgets the GET stream once its response has ended.
   void StreamEnded(const std::shared_ptr<MessageQueue>& stream);
-  bool has_stream();
   void CloseStream();
 
-  // The queue a POST of request `id` (its JSON text) waits on, until Forget(id).
+  // The queue a POST of request `id` (its JSON text) waits on, until Forget(id, queue); null
+  // while another POST of this session waits for the same id (nothing is changed then).
   std::shared_ptr<MessageQueue> AddPending(const std::string& id);
-  void Forget(const std::string& id);
+  void Forget(const std::string& id, const std::shared_ptr<MessageQueue>& queue);
   // Releases the POST waiting for request `id`: the client has cancelled it.
   void CancelPending(const std::string& id);
 
-  // Closes the GET stream and releases every waiting POST. Idempotent.
+  // Closes the GET stream, releases every waiting POST and cancels the session's calls
+  // upstream. Idempotent.
   void End();
-
-  std::chrono::steady_clock::time_point last_used();
-  void Touch();
 
  private:
   void Notify(const protocol::Message& notification);
@@ -53,42 +53,64 @@ class HttpSession {
   std::mutex mutex_;
   std::shared_ptr<MessageQueue> stream_;                          // guarded by mutex_
   std::map<std::string, std::shared_ptr<MessageQueue>> pending_;  // guarded by mutex_
-  std::chrono::steady_clock::time_point last_used_;               // guarded by mutex_
   Session session_;  // last: destroyed first, so it never notifies a dead stream
 };
 
 // The sessions this replica serves, keyed by sid. A session id is self-contained (signed
 // claims), so a valid id this replica has not seen gets a fresh HttpSession: any replica can
-// serve any request of a session. At most max_sessions are kept; the least recently used one
-// without a GET stream goes first, and comes back on its next request. Ended (DELETEd) sids are
-// remembered here only: another replica still accepts them. Any thread.
+// serve any request of a session. The gateway settings say how long a session id lives
+// (session_lifetime), how many sessions this replica holds (max_sessions: past it, the least
+// recently used session not in use, with no POST waiting and no GET stream, is dropped in O(1)
+// and comes back on its next request) and when an unused one ends (session_idle_timeout). A
+// session DELETEd here, or idle here, is ended: its id is refused here until its token expires
+// (EndedSessions); another replica still accepts it. Any thread.
 class HttpSessionRegistry {
  public:
-  HttpSessionRegistry(Gateway& gateway, std::size_t max_sessions = 10000);
+  explicit HttpSessionRegistry(Gateway& gateway);
 
-  // A new session for freshly issued claims, acting for `principal` (whom claims.principal
-  // names; the caller has authenticated it).
-  std::shared_ptr<HttpSession> Create(const SessionClaims& claims, policy::Principal principal);
+  // A new session with fresh claims (a random sid, issued now, expiring after the lifetime; no
+  // version yet) acting for `principal`, whom the caller has authenticated.
+  std::shared_ptr<HttpSession> Create(policy::Principal principal);
   // The session of verified claims, created here for `principal` when this replica has not
   // seen it; null when it was ended on this replica. The caller has checked that `principal`,
   // authenticated on this request, is the one claims.principal names.
   std::shared_ptr<HttpSession> Attach(const SessionClaims& claims, policy::Principal principal);
+  // Counts the session as in use (a POST waiting, a GET stream open) until the returned token
+  // is destroyed: meanwhile it is neither idle nor dropped for room, unless every session is.
+  std::shared_ptr<void> Use(const std::shared_ptr<HttpSession>& session);
   // Ends the session for good on this replica; false when it had already ended.
   bool End(const SessionClaims& claims);
   // Closes every session's GET stream (shutdown); POSTs still get their answers.
   void CloseStreams();
+  // Ends every session, releasing the POSTs still waiting (the end of a drain).
+  void EndAll();
 
  private:
-  std::shared_ptr<HttpSession> Insert(const SessionClaims& claims,
-                                      policy::Principal principal);  // mutex_ held
-  void EvictOne();                                                   // mutex_ held
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    std::shared_ptr<HttpSession> session;
+    std::size_t uses = 0;                   // POSTs waiting and GET streams open
+    std::list<std::string>::iterator idle;  // its place in idle_ while uses == 0
+    Clock::time_point last_used;
+  };
+  using Ending = std::vector<std::shared_ptr<HttpSession>>;  // ended once mutex_ is released
+
+  std::shared_ptr<HttpSession> Find(const SessionClaims& claims);
+  std::shared_ptr<HttpSession> Insert(const SessionClaims& claims, policy::Principal principal,
+                                      Ending& ending);
+  void Release(const std::shared_ptr<HttpSession>& session);
+  void DropIdle(Ending& ending);
+  void Remove(const std::string& sid, Ending& ending);
+  static void EndEach(const Ending& ending);
 
   Gateway& gateway_;
+  const std::int64_t lifetime_seconds_;
   const std::size_t max_sessions_;
+  const std::chrono::milliseconds idle_timeout_;
   std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<HttpSession>> sessions_;  // guarded by mutex_
-  std::set<std::string> ended_;                                   // guarded by mutex_
-  std::deque<std::string> ended_order_;  // oldest first, to bound ended_; guarded by mutex_
+  std::unordered_map<std::string, Entry> sessions_;  // guarded by mutex_
+  std::list<std::string> idle_;  // sessions not in use, most recently used first; guarded
+  EndedSessions ended_;          // guarded by mutex_
 };
 
 }  // namespace mcpgw::proxy

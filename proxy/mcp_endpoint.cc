@@ -4,8 +4,7 @@
 #include "protocol/version.h"
 #include "proxy/http_auth.h"
 #include "proxy/http_reply.h"
-
-#include <chrono>
+#include "proxy/rpc_errors.h"
 
 namespace mcpgw::proxy {
 namespace {
@@ -33,9 +32,10 @@ std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Respons
   return std::nullopt;
 }
 
-std::int64_t Now() {
-  using namespace std::chrono;
-  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+// The error for a request whose id another unanswered request of its session already has.
+Message AlreadyInUse(const protocol::Json& id) {
+  return protocol::MakeError(id, ToRpcError({protocol::StatusCode::kInvalidMessage,
+                                             "request id " + id.dump() + " is already in use"}));
 }
 
 }  // namespace
@@ -90,8 +90,8 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
 
 void McpEndpoint::Initialize(Message request, policy::Principal principal,
                              httplib::Response& res) {
-  SessionClaims claims{SessionTokens::NewSessionId(), "", PrincipalName(principal), Now()};
-  std::shared_ptr<HttpSession> session = sessions_.Create(claims, std::move(principal));
+  std::shared_ptr<HttpSession> session = sessions_.Create(std::move(principal));
+  SessionClaims claims = session->claims();
   auto reply = std::make_shared<MessageQueue>();
   session->session().HandleRequest(std::move(request),
                                    [reply](const Message& m) { reply->Push(m); });
@@ -106,28 +106,34 @@ void McpEndpoint::Initialize(Message request, policy::Principal principal,
 
 void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message request,
                          httplib::Response& res) {
-  std::shared_ptr<void> token = in_flight_.Enter();
   const std::string id = request.id.dump();
   std::shared_ptr<MessageQueue> queue = session->AddPending(id);
+  // A duplicate is refused before anything else: the first request's POST keeps its queue.
+  if (!queue) return SendMessage(res, AlreadyInUse(request.id));
+  std::shared_ptr<void> token = in_flight_.Enter();
+  std::shared_ptr<void> use = sessions_.Use(session);
   // The sink keeps the session alive until the upstream has answered.
   session->session().HandleRequest(std::move(request),
                                    [queue, session](const Message& m) { queue->Push(m); });
   std::optional<Message> first;
   while (!first && !queue->closed()) first = queue->Pop(keepalive_);
   if (!first) {
-    session->Forget(id);
+    session->Forget(id, queue);
     res.status = 204;  // cancelled by the client, or the session ended: nobody is waiting
     return;
   }
   if (first->is_response()) {
-    session->Forget(id);
+    session->Forget(id, queue);
     return SendMessage(res, *first);
   }
   StreamOptions options;
   options.end_after_response = true;
   options.keepalive = keepalive_;
   options.hold = token;
-  options.on_end = [session, id] { session->Forget(id); };
+  options.on_end = [session, id, queue, use]() mutable {
+    session->Forget(id, queue);
+    use.reset();
+  };
   StreamMessages(res, queue, std::move(first), std::move(options));
 }
 
@@ -143,7 +149,10 @@ void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
   if (!stream) return SendRefusal(res, {409, "Conflict: this session already has a GET stream"});
   StreamOptions options;
   options.keepalive = keepalive_;
-  options.on_end = [session, stream] { session->StreamEnded(stream); };
+  options.on_end = [session, stream, use = sessions_.Use(session)]() mutable {
+    session->StreamEnded(stream);
+    use.reset();
+  };
   StreamMessages(res, stream, std::nullopt, std::move(options));
 }
 

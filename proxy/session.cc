@@ -4,6 +4,9 @@
 #include "protocol/version.h"
 #include "proxy/rpc_errors.h"
 
+#include <utility>
+#include <vector>
+
 namespace mcpgw::proxy {
 
 using protocol::Json;
@@ -317,6 +320,18 @@ void Session::CancelRequest(const Json& params) {
     call_id = found->second.call_id;
   }
   upstream->Cancel(call_id, reason);
+}
+
+void Session::CancelAll(const std::string& reason) {
+  std::vector<std::pair<Gateway::UpstreamPtr, upstream::CallId>> calls;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [key, call] : in_flight_) {
+      call.cancel_requested = true;  // RecordCallId cancels a call still being sent
+      if (call.call_id >= 0) calls.emplace_back(call.upstream, call.call_id);
+    }
+  }
+  for (auto& [upstream, call_id] : calls) upstream->Cancel(call_id, reason);
 }
 
 void Session::MarkInitialized() {

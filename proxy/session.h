@@ -58,6 +58,10 @@ class Session : public ClientNotifier {
   // was initialized on another replica (its signed id says so). Any thread.
   void MarkInitialized();
 
+  // Cancels every forwarded request still waiting for its upstream (the client has gone); they
+  // get no answer. Any thread.
+  void CancelAll(const std::string& reason);
+
   // Blocks until no forwarded request is waiting for its upstream, or until the deadline.
   // Returns whether it became idle. Any thread.
   bool WaitForIdle(std::chrono::steady_clock::time_point deadline);

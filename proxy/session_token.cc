@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <chrono>
 #include <stdexcept>
 
 namespace mcpgw::proxy {
@@ -64,6 +65,16 @@ bool IsStringMember(const Json& object, const char* key) {
   return object.contains(key) && object[key].is_string();
 }
 
+bool IsIntegerMember(const Json& object, const char* key) {
+  return object.contains(key) && object[key].is_number_integer();
+}
+
+bool Expired(const SessionClaims& claims) {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count() >=
+         claims.expires_at;
+}
+
 }  // namespace
 
 SessionTokens::SessionTokens(std::string secret) : secret_(std::move(secret)) {}
@@ -80,7 +91,8 @@ std::string SessionTokens::Issue(const SessionClaims& claims) const {
   Json body = {{"sid", claims.sid},
                {"v", claims.version},
                {"p", claims.principal},
-               {"iat", claims.issued_at}};
+               {"iat", claims.issued_at},
+               {"exp", claims.expires_at}};
   std::string payload = Base64UrlEncode(body.dump());
   return payload + "." + Base64UrlEncode(Sign(payload));
 }
@@ -93,10 +105,14 @@ protocol::Result<SessionClaims> SessionTokens::Verify(std::string_view token) co
   const std::string key(token);
   {
     std::lock_guard lock(mutex_);
-    if (auto found = verified_.find(key); found != verified_.end()) return found->second;
+    if (auto found = verified_.find(key); found != verified_.end()) {
+      if (Expired(found->second)) return Invalid("expired");
+      return found->second;
+    }
   }
   protocol::Result<SessionClaims> claims = VerifySignature(token);
   if (!claims.ok()) return claims;
+  if (Expired(*claims)) return Invalid("expired");
   std::lock_guard lock(mutex_);
   if (verified_.size() >= kMaxVerified) verified_.clear();  // bounded: start over
   verified_.emplace(key, *claims);
@@ -118,10 +134,12 @@ protocol::Result<SessionClaims> SessionTokens::VerifySignature(std::string_view 
   if (!Base64UrlDecode(payload, text)) return Invalid("bad encoding");
   Json body = Json::parse(text, nullptr, false);
   if (!body.is_object() || !IsStringMember(body, "sid") || !IsStringMember(body, "v") ||
-      !IsStringMember(body, "p") || !body.contains("iat") || !body["iat"].is_number_integer()) {
+      !IsStringMember(body, "p") || !IsIntegerMember(body, "iat") ||
+      !IsIntegerMember(body, "exp")) {
     return Invalid("missing claims");
   }
-  return SessionClaims{body["sid"], body["v"], body["p"], body["iat"].get<std::int64_t>()};
+  return SessionClaims{body["sid"], body["v"], body["p"], body["iat"].get<std::int64_t>(),
+                       body["exp"].get<std::int64_t>()};
 }
 
 std::string SessionTokens::RandomSecret() { return Base64UrlEncode(RandomBytes(32)); }

@@ -13,10 +13,11 @@ namespace mcpgw::proxy {
 // What a session id says about its session. The id is self-contained, so any replica that
 // shares the secret can serve the session without a shared store.
 struct SessionClaims {
-  std::string sid;             // random, unique per session
-  std::string version;         // the negotiated protocol revision
-  std::string principal;       // who the session belongs to ("anonymous" until keys exist)
-  std::int64_t issued_at = 0;  // seconds since the epoch
+  std::string sid;              // random, unique per session
+  std::string version;          // the negotiated protocol revision
+  std::string principal;        // who the session belongs to ("anonymous" until keys exist)
+  std::int64_t issued_at = 0;   // seconds since the epoch
+  std::int64_t expires_at = 0;  // seconds since the epoch; the token is refused from then on
 };
 
 // Issues and verifies signed session ids: base64url(JSON claims) "." base64url(HMAC-SHA256 of
@@ -31,7 +32,8 @@ class SessionTokens {
   std::string Issue(const SessionClaims& claims) const;
 
   // The claims of a token this secret signed. kInvalidArgument for anything else: bad shape,
-  // bad base64url or JSON, a wrong signature (compared in constant time), missing claims.
+  // bad base64url or JSON, a wrong signature (compared in constant time), missing claims, or
+  // expired (expires_at has passed on this machine's clock).
   // A token verified before is found in a cache, since every request of a session carries it:
   // that saves the HMAC, the decoding and the parse (a fifth of an HTTP request's cost). The
   // cache compares tokens in constant time, so its timing tells nothing about a valid token.

@@ -2,10 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace mcpgw::proxy {
 namespace {
 
-const SessionClaims kClaims{"abc123", "2025-06-18", "anonymous", 1700000000};
+constexpr std::int64_t kFarFuture = 4102444800;  // 2100-01-01
+const SessionClaims kClaims{"abc123", "2025-06-18", "anonymous", 1700000000, kFarFuture};
 
 TEST_CASE("SessionTokens verifies the claims of a token it issued") {
   SessionTokens tokens("secret-one");
@@ -17,6 +21,23 @@ TEST_CASE("SessionTokens verifies the claims of a token it issued") {
   CHECK(claims->version == "2025-06-18");
   CHECK(claims->principal == "anonymous");
   CHECK(claims->issued_at == 1700000000);
+  CHECK(claims->expires_at == kFarFuture);
+}
+
+TEST_CASE("SessionTokens refuses an expired token, also one it verified before") {
+  SessionTokens tokens("secret-one");
+  SessionClaims past = kClaims;
+  past.expires_at = 1700000001;
+  CHECK_FALSE(tokens.Verify(tokens.Issue(past)).ok());
+  using namespace std::chrono;
+  SessionClaims soon = kClaims;
+  soon.expires_at = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 1;
+  std::string token = tokens.Issue(soon);
+  REQUIRE(tokens.Verify(token).ok());  // now cached
+  std::this_thread::sleep_for(seconds(2));
+  protocol::Result<SessionClaims> late = tokens.Verify(token);
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.status().message().find("expired") != std::string::npos);
 }
 
 TEST_CASE("SessionTokens rejects a token signed with another secret") {
@@ -27,7 +48,7 @@ TEST_CASE("SessionTokens rejects a token signed with another secret") {
 TEST_CASE("SessionTokens rejects a tampered payload or signature") {
   SessionTokens tokens("secret-one");
   std::string token = tokens.Issue(kClaims);
-  std::string other = tokens.Issue({"zzz999", "2025-06-18", "anonymous", 1700000000});
+  std::string other = tokens.Issue({"zzz999", "2025-06-18", "anonymous", 1700000000, kFarFuture});
   std::size_t dot = token.find('.');
   // Someone else's payload under this token's signature, and the reverse.
   CHECK_FALSE(tokens.Verify(other.substr(0, other.find('.')) + token.substr(dot)).ok());
