@@ -6,7 +6,7 @@ namespace mcpgw::proxy {
 namespace {
 
 // What a page may send: the key headers, the JSON body's type, and the MCP session headers.
-// Accept is listed too, though safelisted, since the MCP one holds two types.
+// Accept is safelisted only while its value is short and plain, so it is listed too.
 constexpr const char* kAllowHeaders =
     "Accept, Authorization, X-API-Key, Content-Type, Mcp-Session-Id, MCP-Protocol-Version, "
     "Last-Event-ID";
@@ -15,8 +15,8 @@ constexpr const char* kExposeHeaders = "Mcp-Session-Id, WWW-Authenticate, Retry-
 // How long a browser may reuse a preflight answer, in seconds.
 constexpr const char* kPreflightMaxAge = "600";
 
-}  // namespace
-
+// The methods `path` answers, for Allow and Access-Control-Allow-Methods; empty for a path the
+// server does not serve.
 std::string_view AllowedMethods(std::string_view path) {
   if (path == "/mcp") return "GET, POST, DELETE, OPTIONS";
   if (path == "/messages") return "POST, OPTIONS";
@@ -26,6 +26,8 @@ std::string_view AllowedMethods(std::string_view path) {
   if (path.starts_with("/admin/")) return "GET, PUT, POST, DELETE, OPTIONS";
   return {};
 }
+
+}  // namespace
 
 void AnswerPreflight(const httplib::Request& req, httplib::Response& res) {
   std::string_view methods = AllowedMethods(req.path);

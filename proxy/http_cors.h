@@ -2,17 +2,11 @@
 
 #include <httplib.h>
 
-#include <string_view>
-
 namespace mcpgw::proxy {
 
 // Cross-origin answers for browser pages on an allowed origin (README "HTTP mode"). The server's
 // guard has already refused every other Origin with 403 and no CORS headers, so what is written
 // here is permission for allowed origins only. Called on httplib worker threads.
-
-// The methods `path` answers, for Allow and Access-Control-Allow-Methods; empty for a path the
-// server does not serve.
-std::string_view AllowedMethods(std::string_view path);
 
 // OPTIONS: 204 with Allow and, for a preflight (the request has an Origin), the
 // Access-Control-Allow-Methods, -Allow-Headers and -Max-Age it needs; 404 for an unknown path.
