@@ -81,6 +81,18 @@ Json ServerStatus(const ServerConfig& server, const upstream::Upstream* upstream
           {"enabled", server.enabled}};
 }
 
+// A request that changes something must be Content-Type: application/json (415 otherwise, before
+// anything else): a web page can send a form or text/plain POST to any origin without asking,
+// but not a JSON one.
+httplib::Server::Handler RequireJson(httplib::Server::Handler handler) {
+  return [handler = std::move(handler)](const Request& req, Response& res) {
+    if (HttpCheck type = CheckContentType(req.get_header_value("Content-Type"))) {
+      return SendError(res, type->status, "", type->message);
+    }
+    handler(req, res);
+  };
+}
+
 }  // namespace
 
 AdminApi::AdminApi(Gateway& gateway, Registry& registry, const std::string& listen_host)
@@ -91,17 +103,18 @@ void AdminApi::Route(httplib::Server& server) {
   constexpr const char* kAlias = R"(/admin/aliases/([A-Za-z0-9_-]+))";
   server.Get("/admin/servers", [this](const Request& q, Response& r) { ListServers(q, r); });
   server.Get(kServer, [this](const Request& q, Response& r) { GetServer(q, r); });
-  server.Put(kServer, [this](const Request& q, Response& r) { PutServer(q, r); });
+  server.Put(kServer, RequireJson([this](const Request& q, Response& r) { PutServer(q, r); }));
   server.Delete(kServer, [this](const Request& q, Response& r) { DeleteServer(q, r); });
   server.Post(std::string(kServer) + "/enable",
-              [this](const Request& q, Response& r) { EnableServer(q, r, true); });
+              RequireJson([this](const Request& q, Response& r) { EnableServer(q, r, true); }));
   server.Post(std::string(kServer) + "/disable",
-              [this](const Request& q, Response& r) { EnableServer(q, r, false); });
+              RequireJson([this](const Request& q, Response& r) { EnableServer(q, r, false); }));
   server.Get("/admin/aliases", [this](const Request& q, Response& r) { ListAliases(q, r); });
-  server.Put(kAlias, [this](const Request& q, Response& r) { PutAlias(q, r); });
+  server.Put(kAlias, RequireJson([this](const Request& q, Response& r) { PutAlias(q, r); }));
   server.Delete(kAlias, [this](const Request& q, Response& r) { DeleteAlias(q, r); });
   server.Get("/admin/tools", [this](const Request& q, Response& r) { ListTools(q, r); });
-  server.Post("/admin/reload", [this](const Request& q, Response& r) { Reload(q, r); });
+  server.Post("/admin/reload",
+              RequireJson([this](const Request& q, Response& r) { Reload(q, r); }));
 }
 
 std::optional<std::string> AdminApi::Authorize(const Request& req, Response& res,

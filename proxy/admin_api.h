@@ -12,7 +12,8 @@ namespace mcpgw::proxy {
 
 // The admin API under /admin (README "Admin API and reload"): JSON in and out; list, get, add or
 // replace, remove, enable and disable servers; list, put and remove aliases; the merged tools as
-// MCP or OpenAI; reload. Every request is authenticated like /mcp (401), then needs level admin
+// MCP or OpenAI; reload. Every PUT and POST must be Content-Type: application/json (415), so that
+// no web page can send one without a CORS preflight. Every request is authenticated like /mcp (401), then needs level admin
 // (403 with a JSON body): on the server for one-server operations, as the policy default for
 // gateway-wide ones. With no keys configured it is open only when the gateway listens on a
 // loopback address. Errors are {"error":{"path","message"}}: 400 naming the JSON path at fault,

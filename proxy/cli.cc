@@ -130,7 +130,9 @@ int Check(const std::string& config_path) {
   auto config = LoadOrExplain(config_path);
   if (!config.ok()) return Fail(config.status());
   std::cout << DescribeConfig(*config);
-  for (const std::string& warning : AccessWarnings(*config)) {
+  std::vector<std::string> warnings = AccessWarnings(*config);
+  if (std::optional<std::string> open = AdminApiWarning(*config)) warnings.push_back(*open);
+  for (const std::string& warning : warnings) {
     std::cout << "warning: " << warning << "\n";
   }
   return 0;

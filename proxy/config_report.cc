@@ -1,5 +1,7 @@
 #include "proxy/config_report.h"
 
+#include "proxy/http_checks.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -114,6 +116,11 @@ void DescribeGateway(const GatewaySettings& gateway, std::string& out) {
   fmt::format_to(line, "  max_sessions: {}\n", gateway.max_sessions);
 }
 
+constexpr const char* kOpenAdminApi =
+    "is open without authentication to every local user and process, and can add servers whose "
+    "commands run as the gateway's user: for single-user machines only; configure keys on a "
+    "shared machine";
+
 }  // namespace
 
 std::string DescribeConfig(const Config& config) {
@@ -125,6 +132,19 @@ std::string DescribeConfig(const Config& config) {
   }
   DescribeGateway(config.gateway, out);
   return out;
+}
+
+std::optional<std::string> AdminApiWarning(const Config& config) {
+  if (!config.keys.empty()) return std::nullopt;
+  const std::string& listen = config.gateway.listen;
+  if (listen.empty()) {
+    return fmt::format(
+        "no keys: served over HTTP on a loopback address (--listen), the admin API {}",
+        kOpenAdminApi);
+  }
+  std::optional<Authority> bound = ParseAuthority(listen);
+  if (bound && !IsLoopbackHost(bound->host)) return std::nullopt;  // the admin API answers 403
+  return fmt::format("no keys: the admin API on {} {}", listen, kOpenAdminApi);
 }
 
 }  // namespace mcpgw::proxy

@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cctype>
 
 namespace mcpgw::proxy {
 namespace {
@@ -29,12 +32,26 @@ std::vector<std::string> LowerAll(std::vector<std::string> values) {
   return values;
 }
 
-// "host" from "host", "host:port", "[v6]" or "[v6]:port", in lower case.
-std::string HostName(std::string_view authority) {
-  std::size_t colon = authority.rfind(':');
-  bool port =
-      colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
-  return Lower(port ? authority.substr(0, colon) : authority);
+bool IsRegNameChar(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; }
+
+bool IsRegName(std::string_view host) {
+  return !host.empty() && std::all_of(host.begin(), host.end(), IsRegNameChar);
+}
+
+// "[v6]" holding an address inet_pton takes (no zone id).
+bool IsIpv6Literal(std::string_view host) {
+  if (host.size() < 4 || host.front() != '[' || host.back() != ']') return false;
+  std::string inner(host.substr(1, host.size() - 2));
+  in6_addr address;
+  return inet_pton(AF_INET6, inner.c_str(), &address) == 1;
+}
+
+bool IsPort(std::string_view port) {
+  if (port.empty() || port.size() > 5) return false;
+  if (!std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return false;
+  }
+  return std::stoi(std::string(port)) <= 65535;
 }
 
 bool IsLocalName(std::string_view host) {
@@ -62,9 +79,32 @@ bool Accepts(const std::vector<std::string>& accepted, std::string_view type) {
   return Contains(accepted, type) || Contains(accepted, family) || Contains(accepted, "*/*");
 }
 
+// "http://" or "https://" and an authority naming a local host, with nothing after it.
+bool IsLocalOrigin(std::string_view origin) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (!origin.starts_with(scheme)) continue;
+    std::optional<Authority> authority = ParseAuthority(origin.substr(scheme.size()));
+    return authority && IsLocalName(authority->host);
+  }
+  return false;
+}
+
 HttpRefusal Forbidden(std::string message) { return {403, std::move(message)}; }
+HttpRefusal BadRequest(std::string message) { return {400, std::move(message)}; }
 
 }  // namespace
+
+std::optional<Authority> ParseAuthority(std::string_view text) {
+  bool bracketed = text.starts_with('[');
+  std::size_t split = bracketed ? text.find(']') : text.find(':');
+  if (bracketed && split != std::string_view::npos) ++split;
+  std::string_view host = text.substr(0, split);
+  std::string_view rest = split == std::string_view::npos ? "" : text.substr(split);
+  bool host_ok = bracketed ? IsIpv6Literal(host) : IsRegName(host);
+  bool rest_ok = rest.empty() || (rest.front() == ':' && IsPort(rest.substr(1)));
+  if (!host_ok || !rest_ok) return std::nullopt;
+  return Authority{Lower(host), std::string(rest.empty() ? rest : rest.substr(1))};
+}
 
 bool IsLoopbackHost(std::string_view host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
@@ -76,24 +116,32 @@ OriginPolicy::OriginPolicy(std::string_view listen_host, std::vector<std::string
       allowed_origins_(LowerAll(std::move(allowed_origins))),
       allowed_hosts_(LowerAll(std::move(allowed_hosts))) {}
 
-HttpCheck OriginPolicy::CheckHost(std::string_view host_header) const {
-  std::string host = HostName(host_header);
-  if (Contains(allowed_hosts_, host)) return std::nullopt;
-  if (loopback_ ? IsLocalName(host) : allowed_hosts_.empty()) return std::nullopt;
+HttpCheck OriginPolicy::CheckHost(std::string_view host_header,
+                                  std::string_view http_version) const {
+  bool any_host = !loopback_ && allowed_hosts_.empty();
+  if (host_header.empty()) {
+    if (any_host && http_version == "HTTP/1.0") return std::nullopt;
+    return BadRequest("Bad Request: missing Host header");
+  }
+  std::optional<Authority> authority = ParseAuthority(host_header);
+  if (!authority) return BadRequest("Bad Request: malformed Host header");
+  if (any_host || Contains(allowed_hosts_, authority->host)) return std::nullopt;
+  if (loopback_ && IsLocalName(authority->host)) return std::nullopt;
   return Forbidden("Forbidden: Host not allowed");
 }
 
 HttpCheck OriginPolicy::CheckOrigin(std::string_view origin_header) const {
-  if (origin_header.empty()) return std::nullopt;
   std::string origin = Lower(origin_header);
-  if (Contains(allowed_origins_, origin)) return std::nullopt;
-  for (std::string_view scheme : {"http://", "https://"}) {
-    if (loopback_ && origin.starts_with(scheme) &&
-        IsLocalName(HostName(std::string_view(origin).substr(scheme.size())))) {
-      return std::nullopt;
-    }
-  }
+  if (origin.empty() || Contains(allowed_origins_, origin)) return std::nullopt;
+  if (loopback_ && IsLocalOrigin(origin)) return std::nullopt;
   return Forbidden("Forbidden: Origin not allowed");
+}
+
+HttpCheck OriginPolicy::CheckAdminOrigin(std::string_view origin_header) const {
+  if (origin_header.empty() || Contains(allowed_origins_, Lower(origin_header))) {
+    return std::nullopt;
+  }
+  return Forbidden("Forbidden: Origin not allowed (the admin API takes only allowed_origins)");
 }
 
 HttpCheck CheckPostAccept(std::string_view accept) {

@@ -1,6 +1,7 @@
 #include "proxy/http_server.h"
 
 #include "protocol/log.h"
+#include "proxy/http_cors.h"
 #include "proxy/http_metrics.h"
 #include "proxy/http_reply.h"
 
@@ -113,13 +114,20 @@ void HttpServer::Configure() {
       });
 }
 
-// Origin and Host are checked on the MCP paths; the health endpoints answer load balancers.
+// Host on every path (a rebinding page must not read /readyz either), then Origin: the admin API
+// takes only the configured allowed_origins. A request that passes from an allowed Origin gets
+// the CORS headers that let its page read the answer.
 bool HttpServer::Guard(const httplib::Request& req, httplib::Response& res) const {
-  if (req.path == "/healthz" || req.path == "/readyz") return true;
-  HttpCheck check = origins_.CheckHost(req.get_header_value("Host"));
-  if (!check) check = origins_.CheckOrigin(req.get_header_value("Origin"));
-  if (check) SendRefusal(res, *check);
-  return !check;
+  HttpCheck check = origins_.CheckHost(req.get_header_value("Host"), req.version);
+  std::string origin = req.get_header_value("Origin");
+  bool admin = req.path == "/admin" || req.path.starts_with("/admin/");
+  if (!check) check = admin ? origins_.CheckAdminOrigin(origin) : origins_.CheckOrigin(origin);
+  if (check) {
+    SendRefusal(res, *check);
+    return false;
+  }
+  AllowOrigin(req, res);
+  return true;
 }
 
 void HttpServer::Route() {
@@ -138,6 +146,7 @@ void HttpServer::Route() {
   if (admin_) admin_->Route(*server_);
   server_->Get("/metrics",
                [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
+  server_->Options(".*", [](const Request& req, Response& res) { AnswerPreflight(req, res); });
 }
 
 // 200 when every enabled upstream is connected (503 otherwise, and while draining), with each

@@ -40,15 +40,15 @@ void LegacySse::Open(const httplib::Request& req, httplib::Response& res) {
 }
 
 void LegacySse::Post(const httplib::Request& req, httplib::Response& res) {
+  if (HttpCheck type = CheckContentType(req.get_header_value("Content-Type"))) {
+    return SendRefusal(res, *type);
+  }
   std::optional<policy::Principal> principal =
       AuthenticateRequest(req, gateway_.config().keys, res);
   if (!principal) return;
   std::shared_ptr<Connection> connection = Find(req.get_param_value("sessionId"));
   if (!connection || connection->principal != PrincipalName(*principal)) {
     return SendRefusal(res, {404, "Session not found"});
-  }
-  if (HttpCheck type = CheckContentType(req.get_header_value("Content-Type"))) {
-    return SendRefusal(res, *type);
   }
   protocol::Result<Message> message = protocol::ParseMessage(req.body);
   if (!message.ok()) {

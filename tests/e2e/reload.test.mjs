@@ -51,7 +51,7 @@ describe("reload", () => {
       writeConfig(ws, { everything: upstreams.everything(), memory: { ...upstreams.memory(ws.dir), timeout_ms: -1 } });
       process.kill(gw.proc.pid, "SIGHUP");
       await waitFor(() => /reload by SIGHUP rejected.*mcpServers\.memory\.timeout_ms/.test(gw.stderr()), 10000, "the rejection in the log");
-      const res = await fetch(`${gw.base}/admin/reload`, { method: "POST" });
+      const res = await fetch(`${gw.base}/admin/reload`, { method: "POST", headers: { "Content-Type": "application/json" } });
       assert.equal(res.status, 400);
       assert.equal((await res.json()).error.path, "mcpServers.memory.timeout_ms");
       const echo = await connection.client.callTool({ name: "everything__echo", arguments: { message: "still here" } });

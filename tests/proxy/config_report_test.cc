@@ -101,5 +101,22 @@ TEST_CASE("DescribeConfig names the auth type of a network server but never its 
   CHECK(text.find("tls_verify: false") != std::string::npos);
 }
 
+TEST_CASE("AdminApiWarning: without keys on loopback or stdio the admin API is single-user only") {
+  Config config = ExampleConfig();
+  std::optional<std::string> loopback = AdminApiWarning(config);
+  REQUIRE(loopback);
+  CHECK(loopback->find("127.0.0.1:8811") != std::string::npos);
+  CHECK(loopback->find("single-user machines only") != std::string::npos);
+  for (const char* listen : {"", "[::1]:8811", "localhost:0"}) {
+    config.gateway.listen = listen;
+    CHECK(AdminApiWarning(config));
+  }
+  config.gateway.listen = "0.0.0.0:8811";  // there the admin API without keys answers 403
+  CHECK_FALSE(AdminApiWarning(config));
+  config.gateway.listen = "127.0.0.1:8811";
+  config.keys.push_back({"root", "sha256:00", "", ""});
+  CHECK_FALSE(AdminApiWarning(config));
+}
+
 }  // namespace
 }  // namespace mcpgw::proxy
