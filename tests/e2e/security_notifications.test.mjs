@@ -23,6 +23,7 @@ import {
   connectGateway,
   expectMcpError,
   firstText,
+  listAllTools,
   makeWorkspace,
   upstreams,
   waitFor,
@@ -84,6 +85,23 @@ async function connectRecording(url, key) {
 describe("notifications per key and session over Streamable HTTP", () => {
   let ws, gw;
   const sessions = {};
+  const live = () => Object.values(sessions).filter((s) => !s.ended);
+  const count = (session, which) => session.got.logs.filter(which).length;
+  const check = (name, fn) => test(name, { timeout: 40000 }, () => withGatewayStderr(() => gw, fn));
+
+  // A reload that adds or removes the memory server sends tools/list_changed to every session
+  // once the tool list has changed: after that, whatever the hub gave a session before it has
+  // arrived (each session has one stream).
+  async function reloadAndSettle(withMemory) {
+    const before = new Map(live().map((s) => [s, s.got.listChanged]));
+    const servers = { everything: upstreams.everything(), ...(withMemory ? { memory: upstreams.memory(ws.dir) } : {}) };
+    writeConfig(ws, servers);
+    process.kill(gw.proc.pid, "SIGHUP");
+    const hasMemory = async () => (await listAllTools(sessions.fullA.client)).some((t) => t.name === "memory__read_graph");
+    await waitFor(async () => (await hasMemory()) === withMemory, 30000, `memory ${withMemory ? "added" : "removed"}`);
+    await waitFor(() => live().every((s) => s.got.listChanged > before.get(s)), 15000, "list_changed on every stream");
+  }
+
   before(async () => {
     ws = makeNotificationWorkspace();
     gw = await startHttpGateway(ws.configPath);
@@ -98,57 +116,71 @@ describe("notifications per key and session over Streamable HTTP", () => {
     ws?.cleanup();
   });
 
-  test("each session gets what its key and its own subscriptions and level allow", { timeout: 90000 }, async () => {
-    await withGatewayStderr(() => gw, async () => {
-      const { fullA, fullB, reader, none } = sessions;
-      // Every GET stream is open once each session, the deny-all one too, got a list_changed
-      // (a reload adds a server); until then a notification could be dropped unseen.
-      writeConfig(ws, { everything: upstreams.everything(), memory: upstreams.memory(ws.dir) });
-      process.kill(gw.proc.pid, "SIGHUP");
-      await waitFor(() => Object.values(sessions).every((s) => s.got.listChanged > 0), 30000, "list_changed on every stream");
+  check("list_changed reaches every session, the deny-all key's too", async () => {
+    await reloadAndSettle(true);
+  });
 
-      // A deny-all key's level changes no upstream: everything keeps sending info lines.
-      await none.client.setLoggingLevel("emergency");
-      await fullA.client.subscribeResource({ uri: DOC });
-      const readers = [fullA, fullB, reader];
-      await waitFor(() => readers.every((s) => s.got.logs.some(subscribeLine)), 15000, "the subscribe log line at every reader");
-      for (const s of readers) assert.equal(s.got.logs.find(subscribeLine).logger, "everything");
+  check("a server's log lines reach only the keys that may read it", async () => {
+    const { fullA, fullB, reader, none } = sessions;
+    await fullA.client.subscribeResource({ uri: DOC });  // everything logs it, at info
+    await waitFor(() => [fullA, fullB, reader].every((s) => count(s, subscribeLine) === 1), 15000, "the subscribe line at every reader");
+    for (const s of [fullA, fullB, reader]) assert.equal(s.got.logs.find(subscribeLine).logger, "everything");
+    await reloadAndSettle(false);
+    assert.deepEqual(none.got.logs, [], "the deny-all key got log lines");
+  });
 
-      await fullB.client.subscribeResource({ uri: DOC });
-      const toggled = await fullA.client.callTool({ name: "everything__toggle-subscriber-updates", arguments: {} });
-      assert.match(firstText(toggled), /^Started simulated resource updated/);
-      await waitFor(() => fullA.got.updates.length > 0 && fullB.got.updates.length > 0, 15000, "an update at both subscribers");
-      assert.ok([...fullA.got.updates, ...fullB.got.updates].every((uri) => uri === DOC));
+  check("a deny-all key's logging/setLevel changes nothing for the others", async () => {
+    const { fullA, fullB, reader, none } = sessions;
+    await none.client.setLoggingLevel("emergency");
+    await fullA.client.unsubscribeResource({ uri: DOC });  // the only subscriber: it goes upstream
+    await waitFor(() => [fullA, fullB, reader].every((s) => count(s, unsubscribeLine) === 1), 15000, "the unsubscribe line at every reader");
+    await fullA.client.subscribeResource({ uri: DOC });
+    await waitFor(() => [fullA, fullB, reader].every((s) => count(s, subscribeLine) === 2), 15000, "the second subscribe line");
+  });
 
-      // A's unsubscribe ends A's updates only: B keeps getting them, and the upstream was not told.
-      await fullA.client.unsubscribeResource({ uri: DOC });
-      const aSeen = fullA.got.updates.length;
-      const bSeen = fullB.got.updates.length;
-      await waitFor(() => fullB.got.updates.length > bSeen, 15000, "B's next update after A unsubscribed");
-      assert.equal(fullA.got.updates.length, aSeen, "A got an update after it unsubscribed");
-      assert.ok(!fullB.got.logs.some(unsubscribeLine), "A's unsubscribe reached the upstream");
+  check("one session's unsubscribe does not end another's updates", async () => {
+    const { fullA, fullB } = sessions;
+    await fullB.client.subscribeResource({ uri: DOC });
+    const toggled = await fullA.client.callTool({ name: "everything__toggle-subscriber-updates", arguments: {} });
+    assert.match(firstText(toggled), /^Started simulated resource updated/);
+    await waitFor(() => fullA.got.updates.length > 0 && fullB.got.updates.length > 0, 15000, "an update at both subscribers");
+    assert.ok([...fullA.got.updates, ...fullB.got.updates].every((uri) => uri === DOC));
+    await fullA.client.unsubscribeResource({ uri: DOC });
+    const aSeen = fullA.got.updates.length;
+    const bSeen = fullB.got.updates.length;
+    await waitFor(() => fullB.got.updates.length > bSeen, 15000, "B's next update after A unsubscribed");
+    assert.equal(fullA.got.updates.length, aSeen, "A got an update after it unsubscribed");
+    assert.equal(count(fullB, unsubscribeLine), 1, "A's unsubscribe reached the upstream");
+  });
 
-      // B, the last subscriber, ends its session: the upstream is unsubscribed (it logs it).
-      await fullB.transport.terminateSession();
-      await waitFor(() => reader.got.logs.some(unsubscribeLine), 15000, "the upstream unsubscribe after B's session ended");
-      assert.ok(reader.got.logs.find(unsubscribeLine).data.includes(DOC));
+  check("the last subscriber's session end unsubscribes upstream", async () => {
+    const { fullB, reader } = sessions;
+    await fullB.transport.terminateSession();
+    fullB.ended = true;
+    await waitFor(() => count(reader, unsubscribeLine) === 2, 15000, "the upstream unsubscribe after B's session ended");
+    assert.ok(reader.got.logs.filter(unsubscribeLine)[1].data.includes(DOC));
+  });
 
-      // The reader asks for errors only; A, which never asked, still gets info lines.
-      await reader.client.setLoggingLevel("error");
-      const readerLogs = reader.got.logs.length;
-      const aSubscribeLines = fullA.got.logs.filter(subscribeLine).length;
-      await fullA.client.subscribeResource({ uri: DOC });
-      await waitFor(() => fullA.got.logs.filter(subscribeLine).length > aSubscribeLines, 15000, "A's info line after the reader's setLevel");
+  check("one session's logging/setLevel does not change what another receives", async () => {
+    const { fullA, reader } = sessions;
+    await reader.client.setLoggingLevel("error");
+    const readerLogs = reader.got.logs.length;
+    await fullA.client.subscribeResource({ uri: DOC });
+    await waitFor(() => count(fullA, subscribeLine) === 3, 15000, "A's info line after the reader asked for errors only");
+    await reloadAndSettle(true);
+    const SEVERE = ["error", "critical", "alert", "emergency"];
+    const later = reader.got.logs.slice(readerLogs);
+    assert.ok(later.every((m) => SEVERE.includes(m.level)), JSON.stringify(later));
+  });
 
-      const echo = await fullA.client.callTool({ name: "everything__echo", arguments: { message: "still serving" } });
-      assert.equal(firstText(echo), "Echo: still serving");
-      const SEVERE = ["error", "critical", "alert", "emergency"];
-      assert.ok(reader.got.logs.slice(readerLogs).every((m) => SEVERE.includes(m.level)), JSON.stringify(reader.got.logs.slice(readerLogs)));
-      assert.deepEqual(reader.got.updates, [], "the reader never subscribed");
-      assert.deepEqual(none.got.logs, [], "the deny-all key got log lines");
-      assert.deepEqual(none.got.updates, [], "the deny-all key got updates");
-      await fullA.client.callTool({ name: "everything__toggle-subscriber-updates", arguments: {} });
-    });
+  check("updates reach only subscribers, and the gateway still serves", async () => {
+    const { fullA, reader, none } = sessions;
+    assert.deepEqual(reader.got.updates, [], "the reader never subscribed");
+    assert.deepEqual(none.got.updates, [], "the deny-all key never subscribed");
+    assert.deepEqual(none.got.logs, [], "the deny-all key got log lines");
+    await fullA.client.callTool({ name: "everything__toggle-subscriber-updates", arguments: {} });
+    const echo = await fullA.client.callTool({ name: "everything__echo", arguments: { message: "still serving" } });
+    assert.equal(firstText(echo), "Echo: still serving");
   });
 });
 
