@@ -35,7 +35,8 @@ class NotificationHub {
    public:
     virtual ~Member() = default;
     virtual const Access& access() const = 0;
-    // Sends a notification the hub decided this session gets. Must return quickly.
+    // Sends a notification the hub decided this session gets. Called on upstream (and
+    // request) threads with the hub's lock held: must return quickly and not call the hub.
     virtual void Deliver(const protocol::Message& notification) = 0;
   };
 
@@ -46,7 +47,8 @@ class NotificationHub {
     // The names of the running upstreams.
     virtual std::vector<std::string> Names() const = 0;
     // Sends a request nobody waits for the answer of; an upstream that is not ready (or lacks
-    // the feature) is skipped: it gets the hub's state when it becomes ready.
+    // the feature) is skipped: it gets the hub's state when it becomes ready. Called one at a
+    // time, in the order the hub decided; must not call the hub.
     virtual void Send(const std::string& server, const std::string& method,
                       protocol::Json params) = 0;
   };

@@ -230,13 +230,13 @@ Json Session::Initialize(const Json& params) {
 
 void Session::Subscribe(const Message& request, const Responder& responder,
                         const std::string& server, Json params) {
-  NotificationHub& hub = gateway_.notifications();
   const std::string uri = params["uri"].get<std::string>();  // Resolve checked it is a string
-  if (!hub.Subscribe(this, server, uri)) return responder.Answer(Json::object());
+  if (!gateway_.notifications().Subscribe(this, server, uri)) {
+    return responder.Answer(Json::object());  // the upstream already has it
+  }
   Forward(request, responder, server, std::move(params), [this, server, uri](bool accepted) {
-    NotificationHub& hub = gateway_.notifications();
-    if (accepted) return hub.Confirm(server, uri);
-    hub.Withdraw(this, server, uri);
+    if (accepted) return gateway_.notifications().Confirm(server, uri);
+    gateway_.notifications().Withdraw(this, server, uri);
   });
 }
 
