@@ -25,16 +25,6 @@ void Merge(CatalogChanges& into, const CatalogChanges& more) {
   into.resources = into.resources || more.resources;
 }
 
-// Upstream log lines carry the server's name as the logger, so a client can tell them apart.
-protocol::Message WithServerLogger(const std::string& server, protocol::Message notification) {
-  if (!notification.params.is_object()) return notification;
-  auto logger = notification.params.find("logger");
-  notification.params["logger"] = logger != notification.params.end() && logger->is_string()
-                                      ? server + "/" + logger->get<std::string>()
-                                      : server;
-  return notification;
-}
-
 }  // namespace
 
 Gateway::Gateway(Config config)
@@ -136,14 +126,20 @@ std::vector<Gateway::UpstreamPtr> Gateway::Upstreams() const {
   return all;
 }
 
-void Gateway::AddNotifier(ClientNotifier* notifier) {
-  std::lock_guard lock(notifiers_mutex_);
-  notifiers_.push_back(notifier);
+std::vector<std::string> Gateway::HubLink::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, upstream] : *gateway_.Running()) names.push_back(name);
+  return names;
 }
 
-void Gateway::RemoveNotifier(ClientNotifier* notifier) {
-  std::lock_guard lock(notifiers_mutex_);
-  std::erase(notifiers_, notifier);
+void Gateway::HubLink::Send(const std::string& server, const std::string& method,
+                            protocol::Json params) {
+  UpstreamPtr upstream = gateway_.FindUpstream(server);
+  if (upstream == nullptr || upstream->state() != upstream::State::kReady) return;
+  if (method == "logging/setLevel" && !upstream->offer()->capabilities.contains("logging")) return;
+  upstream->Call(method, std::move(params), [server, method](protocol::Result<protocol::Json> r) {
+    if (!r.ok()) log::Debug("[{}] {} failed: {}", server, method, r.status().message());
+  });
 }
 
 void Gateway::OnOfferChanged(const std::string& server) {
@@ -155,31 +151,21 @@ void Gateway::OnOfferChanged(const std::string& server) {
 }
 
 void Gateway::BroadcastChanges(const CatalogChanges& changes) {
-  if (changes.tools) Broadcast(protocol::MakeNotification("notifications/tools/list_changed"));
-  if (changes.prompts) Broadcast(protocol::MakeNotification("notifications/prompts/list_changed"));
-  if (changes.resources) {
-    Broadcast(protocol::MakeNotification("notifications/resources/list_changed"));
-  }
+  using protocol::MakeNotification;
+  if (changes.tools) hub_.Broadcast(MakeNotification("notifications/tools/list_changed"));
+  if (changes.prompts) hub_.Broadcast(MakeNotification("notifications/prompts/list_changed"));
+  if (changes.resources) hub_.Broadcast(MakeNotification("notifications/resources/list_changed"));
 }
 
 // The upstream logs its own state changes (only it knows the state it left); /metrics shows them.
+// A (re)connected upstream has forgotten the sessions' subscriptions and log level.
 void Gateway::OnStateChanged(const std::string& server, upstream::State state) {
   metrics_.SetUpstreamState(server, state);
+  if (state == upstream::State::kReady) hub_.UpstreamReady(server);
 }
 
 void Gateway::OnNotification(const std::string& server, const protocol::Message& notification) {
-  if (notification.method == "notifications/message") {
-    Broadcast(WithServerLogger(server, notification));
-  } else if (notification.method == "notifications/resources/updated") {
-    Broadcast(notification);
-  } else {
-    log::Debug("[{}] dropped notification {}", server, notification.method);
-  }
-}
-
-void Gateway::Broadcast(const protocol::Message& notification) {
-  std::lock_guard lock(notifiers_mutex_);
-  for (auto* notifier : notifiers_) notifier->NotifyClient(notification);
+  hub_.FromUpstream(server, notification);
 }
 
 }  // namespace mcpgw::proxy

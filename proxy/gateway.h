@@ -5,6 +5,7 @@
 #include "proxy/catalog.h"
 #include "proxy/config.h"
 #include "proxy/metrics.h"
+#include "proxy/notification_hub.h"
 #include "proxy/rate_limiter.h"
 #include "proxy/server_diff.h"
 #include "upstream/upstream.h"
@@ -20,16 +21,8 @@
 
 namespace mcpgw::proxy {
 
-// Receives what the gateway tells every connected client: list_changed and upstream log
-// messages, already in downstream form. Called on upstream threads; must return quickly.
-class ClientNotifier {
- public:
-  virtual ~ClientNotifier() = default;
-  virtual void NotifyClient(const protocol::Message& notification) = 0;
-};
-
 // The composition root: owns the upstreams and the Catalog, keeps the Catalog in step with what
-// the upstreams offer, and fans their news out to the connected clients. Holds no protocol logic.
+// the upstreams offer, and hands their news to the NotificationHub. Holds no protocol logic.
 // The set of servers, the aliases and the exposure can change at run time (Apply); everything
 // else in config() is fixed for the gateway's life.
 class Gateway : public upstream::UpstreamObserver {
@@ -83,10 +76,9 @@ class Gateway : public upstream::UpstreamObserver {
   // Every running upstream, by name. Any thread.
   std::vector<UpstreamPtr> Upstreams() const;
 
-  // Clients to tell about list changes and upstream log messages. The notifier must stay alive
-  // until it is removed. Any thread.
-  void AddNotifier(ClientNotifier* notifier);
-  void RemoveNotifier(ClientNotifier* notifier);
+  // Where every notification for the sessions passes, and the subscriptions and log levels
+  // they share upstream.
+  NotificationHub& notifications() { return hub_; }
 
   // upstream::UpstreamObserver
   void OnOfferChanged(const std::string& server) override;
@@ -96,7 +88,18 @@ class Gateway : public upstream::UpstreamObserver {
  private:
   using UpstreamMap = std::map<std::string, UpstreamPtr, std::less<>>;
 
-  void Broadcast(const protocol::Message& notification);
+  // The hub's way to the upstreams.
+  class HubLink : public NotificationHub::Upstreams {
+   public:
+    explicit HubLink(Gateway& gateway) : gateway_(gateway) {}
+    std::vector<std::string> Names() const override;
+    // logging/setLevel only to an upstream that offers logging; a failure is logged only.
+    void Send(const std::string& server, const std::string& method, protocol::Json params) override;
+
+   private:
+    Gateway& gateway_;
+  };
+
   // One list_changed per merged list that changed.
   void BroadcastChanges(const CatalogChanges& changes);
   std::shared_ptr<const UpstreamMap> Running() const;
@@ -114,8 +117,8 @@ class Gateway : public upstream::UpstreamObserver {
   Metrics metrics_{config_};
   std::chrono::steady_clock::time_point startup_deadline_;
   mutable std::atomic<bool> startup_settled_{false};
-  std::mutex notifiers_mutex_;
-  std::vector<ClientNotifier*> notifiers_;  // guarded by notifiers_mutex_
+  HubLink hub_link_{*this};
+  NotificationHub hub_{hub_link_};
   bool stopped_ = false;
 };
 

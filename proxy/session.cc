@@ -93,10 +93,10 @@ Session::Session(Gateway& gateway, ClientSink notifications, policy::Principal p
     : gateway_(gateway),
       notifications_(std::move(notifications)),
       access_(gateway.config().permissions, std::move(principal)) {
-  gateway_.AddNotifier(this);
+  gateway_.notifications().Join(this);
 }
 
-Session::~Session() { gateway_.RemoveNotifier(this); }
+Session::~Session() { gateway_.notifications().Leave(this); }
 
 void Session::HandleRequest(Message request, ClientSink reply_sink) {
   Responder responder{request.id, std::move(reply_sink),
@@ -137,6 +137,12 @@ void Session::Dispatch(Message& request, const Responder& responder) {
       if (responder.audit) responder.audit->RejectArguments();
       return reply(*rejected);
     }
+  }
+  if (method == "resources/subscribe") {
+    return Subscribe(request, responder, route->server, std::move(params));
+  }
+  if (method == "resources/unsubscribe") {
+    return Unsubscribe(request, responder, route->server, std::move(params));
   }
   Forward(request, responder, route->server,
           RewriteForUpstream(method, std::move(params), route->name));
@@ -225,18 +231,43 @@ Json Session::Initialize(const Json& params) {
           {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
 }
 
-void Session::Forward(const Message& request, const Responder& responder,
-                      const std::string& server, Json params) {
+void Session::Subscribe(const Message& request, const Responder& responder,
+                        const std::string& server, Json params) {
+  const std::string uri = params["uri"].get<std::string>();  // Resolve checked it is a string
+  if (!gateway_.notifications().Subscribe(this, server, uri)) {
+    return responder.Answer(Json::object());  // the upstream already has it
+  }
+  Forward(request, responder, server, std::move(params), [this, server, uri](bool accepted) {
+    if (accepted) return gateway_.notifications().Confirm(server, uri);
+    gateway_.notifications().Withdraw(this, server, uri);
+  });
+}
+
+void Session::Unsubscribe(const Message& request, const Responder& responder,
+                          const std::string& server, Json params) {
+  std::optional<std::string> last =
+      gateway_.notifications().Unsubscribe(this, server, params["uri"].get<std::string>());
+  if (!last) return responder.Answer(Json::object());  // others still subscribed, or never was
+  params["uri"] = *last;
+  Forward(request, responder, server, std::move(params));
+}
+
+void Session::Forward(const Message& request, const Responder& responder, const std::string& server,
+                      Json params, std::function<void(bool accepted)> settled) {
+  auto refuse = [&responder, &settled](Status status) {
+    if (settled) settled(false);
+    responder.Answer(std::move(status));
+  };
   Gateway::UpstreamPtr upstream = gateway_.FindUpstream(server);
   if (upstream == nullptr) {
-    return responder.Answer(Status(StatusCode::kUnavailable,
-                                   "upstream '" + server + "' is disabled", {{"server", server}}));
+    return refuse(Status(StatusCode::kUnavailable, "upstream '" + server + "' is disabled",
+                         {{"server", server}}));
   }
   const std::string key = request.id.dump();
   {
     std::lock_guard lock(mutex_);
     if (!in_flight_.emplace(key, InFlight{upstream}).second) {
-      return responder.Answer(
+      return refuse(
           Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use"));
     }
   }
@@ -244,8 +275,9 @@ void Session::Forward(const Message& request, const Responder& responder,
   ForwardedCall counted = gateway_.metrics().StartCall(server, request.method);
   upstream::CallId call_id = upstream->Call(
       request.method, std::move(params),
-      [this, key, responder, counted](Result<Json> outcome) {
+      [this, key, responder, counted, settled = std::move(settled)](Result<Json> outcome) {
         counted.Finish();
+        if (settled) settled(outcome.ok());
         {
           std::lock_guard lock(mutex_);
           in_flight_.erase(key);
@@ -282,15 +314,13 @@ void Session::RecordCallId(const std::string& key, upstream::Upstream& upstream,
   if (cancel_now) upstream.Cancel(call_id, "cancelled by the client");
 }
 
+// The level is this session's own: the hub filters what it gets, and tells the upstreams the
+// lowest level any session asked for.
 void Session::SetLogLevel(const Json& params, const Reply& reply) {
-  if (!params.contains("level") || !params["level"].is_string()) {
-    return reply(InvalidParams("\"level\" must be a string"));
-  }
-  for (const auto& upstream : gateway_.Upstreams()) {
-    if (upstream->state() != upstream::State::kReady) continue;
-    if (!upstream->offer()->capabilities.contains("logging")) continue;
-    upstream->Call("logging/setLevel", params, [](Result<Json>) {});
-  }
+  Result<std::string> level = StringParam(params, "level");
+  if (!level.ok()) return reply(level.status());
+  Status set = gateway_.notifications().SetLevel(this, *level);
+  if (!set.ok()) return reply(set);
   reply(Json::object());
 }
 
@@ -344,7 +374,7 @@ bool Session::WaitForIdle(std::chrono::steady_clock::time_point deadline) {
   return idle_.wait_until(lock, deadline, [this] { return in_flight_.empty(); });
 }
 
-void Session::NotifyClient(const Message& notification) {
+void Session::Deliver(const Message& notification) {
   {
     std::lock_guard lock(mutex_);
     if (!initialized_) return;

@@ -35,11 +35,12 @@ struct Responder {
 // One downstream client: the single dispatch point every downstream transport calls. Answers
 // initialize, ping and the lists itself; routes everything else through the Catalog to an
 // upstream, mapping the client's request ids and progress tokens to the upstream's and back.
-class Session : public ClientNotifier {
+class Session : public NotificationHub::Member {
  public:
-  // Registers with the gateway until destroyed; list_changed and upstream log messages go to
-  // notifications once the client has sent initialize. Every request is decided for
-  // `principal` (already authenticated; empty: anonymous) under the gateway's permissions.
+  // Joins the gateway's NotificationHub until destroyed; what the hub decides this session
+  // gets goes to notifications once the client has sent initialize. Every request is decided
+  // for `principal` (already authenticated; empty: anonymous) under the gateway's permissions.
+  // Destroying it ends its subscriptions and log level (README "Notifications").
   Session(Gateway& gateway, ClientSink notifications, policy::Principal principal);
   ~Session() override;
   Session(const Session&) = delete;
@@ -66,8 +67,10 @@ class Session : public ClientNotifier {
   // Returns whether it became idle. Any thread.
   bool WaitForIdle(std::chrono::steady_clock::time_point deadline);
 
-  // ClientNotifier: forwards gateway news once the client has sent initialize.
-  void NotifyClient(const protocol::Message& notification) override;
+  // NotificationHub::Member
+  const Access& access() const override { return access_; }
+  // Forwards what the hub decided this session gets, once the client has sent initialize.
+  void Deliver(const protocol::Message& notification) override;
 
  private:
   // A request forwarded upstream and not yet answered, keyed by the client's id.
@@ -98,8 +101,16 @@ class Session : public ClientNotifier {
   protocol::Status RateLimit(const std::string& method, const Route& route);
   static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
                                            const std::string& name);
+  // Tells `settled` (when set) whether the upstream accepted the request, before the answer.
   void Forward(const protocol::Message& request, const Responder& responder,
-               const std::string& server, protocol::Json params);
+               const std::string& server, protocol::Json params,
+               std::function<void(bool accepted)> settled = nullptr);
+  // resources/subscribe and resources/unsubscribe, counted per session by the hub: only the
+  // first subscribe (until one succeeds) and the last unsubscribe reach the upstream.
+  void Subscribe(const protocol::Message& request, const Responder& responder,
+                 const std::string& server, protocol::Json params);
+  void Unsubscribe(const protocol::Message& request, const Responder& responder,
+                   const std::string& server, protocol::Json params);
   static upstream::ProgressHandler ProgressRelay(const protocol::Json& params,
                                                  const ClientSink& sink);
   void RecordCallId(const std::string& key, upstream::Upstream& upstream, upstream::CallId call_id);

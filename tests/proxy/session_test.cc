@@ -91,10 +91,10 @@ TEST_CASE("Session answers a method it does not route with -32601") {
 
 TEST_CASE("Session sends gateway notifications only after initialize") {
   Conversation conversation;
-  conversation.session.NotifyClient(protocol::MakeNotification("notifications/tools/list_changed"));
+  conversation.session.Deliver(protocol::MakeNotification("notifications/tools/list_changed"));
   CHECK(conversation.sent.empty());
   conversation.Ask("initialize", {{"protocolVersion", "2025-11-25"}});
-  conversation.session.NotifyClient(protocol::MakeNotification("notifications/tools/list_changed"));
+  conversation.session.Deliver(protocol::MakeNotification("notifications/tools/list_changed"));
   CHECK(conversation.sent.back().method == "notifications/tools/list_changed");
 }
 
