@@ -72,6 +72,8 @@ class RpcClient {
   Status Send(const Message& message);
   void Dispatch(Connection& connection, Message message);
   void Complete(Message reply);
+  void FailUnreadable(const Status& why);
+  void Reply(PendingCall& call, Result<Json> outcome);
   void Answer(Connection& connection, const Message& request);
   void DeliverProgress(const Json& params);
   void RunTimer();
