@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ROOT, RawGateway, makeWorkspace, runCli, withTimeout } from "./helpers.mjs";
 import { openSession, post, readReply, startHttpGateway } from "./http_helpers.mjs";
+import { startFixture } from "./upstream_helpers.mjs";
 
 const HOSTILE = path.join(ROOT, "tests/fixtures/hostile_upstream.mjs");
 const nested = (depth) => "[".repeat(depth) + "]".repeat(depth);
@@ -186,6 +187,38 @@ describe("hostile input over HTTP", () => {
     assert.equal(echo.function.description, "");
     assert.equal(functions.find((f) => f.function.name === "hostile__deep").function.description, "A deeply nested result");
     await stillServes("after-openai");
+  });
+});
+
+describe("unreadable replies from a Streamable HTTP upstream", () => {
+  let upstream;
+  let ws;
+  let gw;
+  before(async () => {
+    upstream = await startFixture(HOSTILE, {}, ["--http"]);
+    ws = makeWorkspace(
+      () => ({ hostile: { type: "http", url: `${upstream.base}/mcp`, timeout_ms: 20000 } }),
+      { gateway: { max_message_bytes: 1048576 } },
+    );
+    gw = new RawGateway(ws.configPath);
+    await gw.initialize();
+    await gw.waitForTool("hostile__echo");
+  }, { timeout: 60000 });
+  after(async () => {
+    await gw?.close();
+    await upstream?.stop();
+    ws?.cleanup();
+  });
+
+  test("each fails its call at once with -32001, and the upstream still serves", { timeout: 60000 }, async () => {
+    for (const [tool, reason] of UNREADABLE) {
+      const started = Date.now();
+      gw.send(callTool(`http-${tool}`, `hostile__${tool}`));
+      const expected = tool === "oversized" ? "over 1048576 bytes" : reason;
+      assertUnreadableFailed(await gw.response(`http-${tool}`, 15000), tool, expected, started);
+    }
+    const echo = await gw.request("http-after", "tools/call", { name: "hostile__echo", arguments: { text: "ok" } });
+    assert.deepEqual(echo.result?.content, [{ type: "text", text: "ok" }], JSON.stringify(echo));
   });
 });
 
