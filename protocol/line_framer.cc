@@ -46,7 +46,8 @@ void LineFramer::EndDiscarding() {
 
 void LineFramer::Deliver(std::string_view line) {
   if (line.size() > max_line_bytes_) {
-    on_oversize_(line.substr(0, kKeptBytes), line.substr(line.size() - std::min(line.size(), kKeptBytes)));
+    std::size_t tail = std::min(line.size(), kKeptBytes);
+    on_oversize_(line.substr(0, kKeptBytes), line.substr(line.size() - tail));
     return;
   }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

@@ -133,9 +133,9 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
   if (!gateway->is_object()) return InvalidAt("gateway", "must be an object");
   Status keys = CheckKeys(*gateway, "gateway",
                           {"separator", "max_tool_name_length", "listen", "startup_timeout_ms",
-                           "shutdown_grace_ms", "max_message_bytes", "max_json_depth", "workers", "session_secret",
-                           "allowed_origins", "allowed_hosts", "tls_cert", "tls_key",
-                           "drain_timeout_ms", "sse_keepalive_ms"});
+                           "shutdown_grace_ms", "max_message_bytes", "max_json_depth", "workers",
+                           "session_secret", "allowed_origins", "allowed_hosts", "tls_cert",
+                           "tls_key", "drain_timeout_ms", "sse_keepalive_ms"});
   if (!keys.ok()) return keys;
   FieldReader f(*gateway, "gateway", env);
   f.String("separator", out.separator, IsNameChars, "a non-empty string of A-Z a-z 0-9 _ -");
