@@ -35,7 +35,7 @@ int ServeStdio(const UpstreamReplies& replies) {
       [&](std::string_view frame) {
         if (std::optional<std::string> answer = replies.Answer(frame)) reply(std::move(*answer));
       },
-      [&] {
+      [&](std::string_view, std::string_view) {
         reply(protocol::Serialize(protocol::ReplyToUnreadableFrame(
             {protocol::StatusCode::kTooLarge, "message too large"})));
       });

@@ -44,8 +44,8 @@ Result<Message> ParseResponse(Json& object) {
     message.result = std::move(*result);
     return message;
   }
-  const Json& code = (*error)["code"];
-  const Json& text = (*error)["message"];
+  const Json& code = error->is_object() ? (*error)["code"] : Json();
+  const Json& text = error->is_object() ? (*error)["message"] : Json();
   if (!code.is_number_integer() || !text.is_string()) {
     return Invalid("\"error\" needs an integer \"code\" and a string \"message\"");
   }
@@ -98,9 +98,18 @@ Message MakeError(Json id, RpcError error) {
   return message;
 }
 
-Result<Message> ParseMessage(std::string_view text) {
+Result<Message> ParseMessage(std::string_view text, std::size_t max_depth) {
+  // Checked before parsing: a deep value would overflow the stack of every recursive walk
+  // (dump, copy, comparison) after it.
+  if (NestedDeeperThan(text, max_depth)) {
+    return Status(StatusCode::kInvalidMessage,
+                  "arrays and objects nest deeper than " + std::to_string(max_depth) + " levels",
+                  FindTopLevelId(text));
+  }
   Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return Status(StatusCode::kParse, "Parse error: not valid JSON");
+  if (parsed.is_discarded()) {
+    return Status(StatusCode::kParse, "Parse error: not valid JSON", FindTopLevelId(text));
+  }
   if (!parsed.is_object()) return Invalid("a JSON-RPC message must be a JSON object");
   // Kept before parsing consumes it, so an invalid request can be answered under its own id.
   Json id = parsed.contains("id") && IsValidId(parsed["id"]) ? parsed["id"] : Json();
@@ -146,7 +155,8 @@ Message ReplyToUnreadableFrame(const Status& status) {
                                                   : error_code::kInvalidRequest;
   std::string text = status.code() == StatusCode::kParse ? "Parse error"
                                                          : "Invalid Request: " + status.message();
-  return MakeError(status.detail(), RpcError{code, std::move(text), nullptr});
+  Json id = status.code() == StatusCode::kParse ? Json() : status.detail();
+  return MakeError(std::move(id), RpcError{code, std::move(text), nullptr});
 }
 
 }  // namespace mcpgw::protocol

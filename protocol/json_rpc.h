@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/json_scan.h"
 #include "protocol/status.h"
 
 #include <memory>
@@ -59,18 +60,19 @@ Message MakeResult(Json id, Json result);
 Message MakeSerializedResult(Json id, std::shared_ptr<const std::string> result);
 Message MakeError(Json id, RpcError error);
 
-// Parses one message. Never throws. Fails with kParse for text that is not JSON and with
-// kInvalidMessage for JSON that is not a JSON-RPC 2.0 message (batches included: the revisions
-// this gateway negotiates have no batching); when such an object has a usable id, the status's
-// detail() holds it.
-Result<Message> ParseMessage(std::string_view text);
+// Parses one message. Never throws and never recurses. Fails with kParse for text that is not
+// JSON (invalid UTF-8 included) and with kInvalidMessage for text whose arrays and objects nest
+// deeper than max_depth (checked before parsing) and for JSON that is not a JSON-RPC 2.0 message
+// (batches included: the revisions this gateway negotiates have no batching). When the text has
+// a top-level string or integer "id", the failed status's detail() holds it.
+Result<Message> ParseMessage(std::string_view text, std::size_t max_depth = kDefaultMaxJsonDepth);
 
 // The message as compact one-line JSON (no embedded newlines), without a trailing newline.
 std::string Serialize(const Message& message);
 
 // The error reply a peer gets for a frame that could not be read (kParse, kInvalidMessage,
-// kTooLarge): under the frame's id when ParseMessage could read one, else id null, as JSON-RPC
-// 2.0 requires when the id cannot be known.
+// kTooLarge): under the frame's id when one was found in a frame that is JSON (id null for
+// kParse, as JSON-RPC 2.0 requires when the text is not JSON).
 Message ReplyToUnreadableFrame(const Status& status);
 
 }  // namespace mcpgw::protocol

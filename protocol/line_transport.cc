@@ -8,16 +8,22 @@
 namespace mcpgw::protocol {
 
 LineTransport::LineTransport(int read_fd, int write_fd, std::size_t max_message_bytes,
-                             Ownership ownership)
+                             Ownership ownership, std::size_t max_json_depth)
     : read_fd_(read_fd),
       write_fd_(write_fd),
       ownership_(ownership),
       framer_(
-          max_message_bytes, [this](std::string_view line) { ready_.push_back(ParseMessage(line)); },
-          [this, max_message_bytes] {
+          max_message_bytes,
+          [this, max_json_depth](std::string_view line) {
+            ready_.push_back(ParseMessage(line, max_json_depth));
+          },
+          [this, max_message_bytes](std::string_view head, std::string_view tail) {
+            Json id = FindTopLevelId(head);
+            if (id.is_null()) id = FindTrailingId(tail);
             ready_.push_back(Status(StatusCode::kTooLarge,
                                     "message exceeds " + std::to_string(max_message_bytes) +
-                                        " bytes"));
+                                        " bytes",
+                                    std::move(id)));
           }) {
   if (pipe2(wake_pipe_, O_CLOEXEC) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
 }

@@ -15,7 +15,10 @@ class LineTransport : public Transport {
  public:
   enum class Ownership { kBorrowed, kOwned };
 
-  LineTransport(int read_fd, int write_fd, std::size_t max_message_bytes, Ownership ownership);
+  // A line over max_message_bytes, or nested deeper than max_json_depth, is received as a failed
+  // status (kTooLarge, kInvalidMessage) whose detail() is the line's id when it could be found.
+  LineTransport(int read_fd, int write_fd, std::size_t max_message_bytes, Ownership ownership,
+                std::size_t max_json_depth = kDefaultMaxJsonDepth);
   ~LineTransport() override;
   LineTransport(const LineTransport&) = delete;
   LineTransport& operator=(const LineTransport&) = delete;

@@ -58,10 +58,12 @@ Status NotFound(const std::string& what, const std::string& name) {
   return Status(StatusCode::kNotFound, fmt::format("unknown {} \"{}\"", what, name));
 }
 
-protocol::Result<Json> ParseBody(const Request& req) {
-  protocol::Result<Json> body = ParseJsonText(req.body);
-  if (!body.ok()) return body.status();
-  return body;
+protocol::Result<Json> ParseBody(const Request& req, std::size_t max_json_depth) {
+  if (protocol::NestedDeeperThan(req.body, max_json_depth)) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("invalid JSON: nested deeper than {} levels", max_json_depth));
+  }
+  return ParseJsonText(req.body);
 }
 
 std::string_view StateOf(const ServerConfig& server, const upstream::Upstream* upstream) {
@@ -169,7 +171,7 @@ void AdminApi::PutServer(const Request& req, Response& res) {
   bool exists = IsServer(name);
   auto who = Authorize(req, res, exists ? std::optional(name) : std::nullopt);
   if (!who) return;
-  protocol::Result<Json> entry = ParseBody(req);
+  protocol::Result<Json> entry = ParseBody(req, gateway_.config().gateway.max_json_depth);
   if (!entry.ok()) return SendStatus(res, entry.status());
   auto edit = [&](const std::vector<ServerConfig>&, ConfigOverlay& overlay) {
     overlay.PutServer(name, *entry);
@@ -218,7 +220,7 @@ void AdminApi::PutAlias(const Request& req, Response& res) {
   const std::string alias = req.matches[1];
   auto who = Authorize(req, res, std::nullopt);
   if (!who) return;
-  protocol::Result<Json> body = ParseBody(req);
+  protocol::Result<Json> body = ParseBody(req, gateway_.config().gateway.max_json_depth);
   if (!body.ok()) return SendStatus(res, body.status());
   if (!body->is_object() || !body->contains("server") || !(*body)["server"].is_string()) {
     return SendError(res, 400, "server", "must be a string: the server the alias names");

@@ -1,5 +1,6 @@
 #include "proxy/argument_validator.h"
 
+#include "protocol/json_field.h"
 #include "protocol/log.h"
 
 namespace mcpgw::proxy {
@@ -92,7 +93,7 @@ std::optional<Json> ArgumentValidator::Reject(const Route& route, const Json& pa
   auto violations =
       Check(route.server, route.name, arguments != params.end() ? *arguments : kNoArguments);
   if (violations.empty()) return std::nullopt;
-  return InvalidArgumentsResult(params.value("name", route.name), violations);
+  return InvalidArgumentsResult(protocol::StringOr(params, "name", route.name), violations);
 }
 
 }  // namespace mcpgw::proxy

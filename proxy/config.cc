@@ -134,6 +134,9 @@ Status ParseHttpSettings(const Json& gateway, const EnvLookup& env,
   return Status::Ok();
 }
 
+// Deeper values would be walked recursively (dump, copy) by threads of a default stack size.
+constexpr std::int64_t kMaxJsonDepth = 1024;
+
 Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem::path& base_dir,
                     GatewaySettings& out) {
   auto gateway = doc.find("gateway");
@@ -141,9 +144,9 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
   if (!gateway->is_object()) return InvalidAt("gateway", "must be an object");
   Status keys = CheckKeys(*gateway, "gateway",
                           {"separator", "max_tool_name_length", "listen", "startup_timeout_ms",
-                           "shutdown_grace_ms", "max_message_bytes", "workers", "session_secret",
-                           "allowed_origins", "allowed_hosts", "tls_cert", "tls_key",
-                           "drain_timeout_ms", "sse_keepalive_ms", "session_lifetime_ms",
+                           "shutdown_grace_ms", "max_message_bytes", "max_json_depth", "workers",
+                           "session_secret", "allowed_origins", "allowed_hosts", "tls_cert",
+                           "tls_key", "drain_timeout_ms", "sse_keepalive_ms", "session_lifetime_ms",
                            "session_idle_timeout_ms", "max_sessions"});
   if (!keys.ok()) return keys;
   FieldReader f(*gateway, "gateway", env);
@@ -161,6 +164,9 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
   constexpr std::int64_t kNoLimit = std::numeric_limits<std::int64_t>::max();
   if (auto v = f.Integer("max_message_bytes", 1024, kNoLimit, "an integer of at least 1024")) {
     out.max_message_bytes = *v;
+  }
+  if (auto v = f.Integer("max_json_depth", 8, kMaxJsonDepth, "an integer from 8 to 1024")) {
+    out.max_json_depth = *v;
   }
   if (auto v = f.Integer("workers", 1, 256, "an integer from 1 to 256")) out.workers = *v;
   if (!f.status().ok()) return f.status();
@@ -315,6 +321,7 @@ Result<ServerConfig> ParseServer(const std::string& name, const Json& entry,
   server.type = *type;
   server.sse_fallback = server.type == TransportType::kHttp && !entry.contains("type");
   server.max_message_bytes = context.gateway.max_message_bytes;
+  server.max_json_depth = context.gateway.max_json_depth;
   if (Status s = ReadServerFields(entry, path, context, server); !s.ok()) return s;
   if (Status s = CheckFieldsOfType(entry, path, server); !s.ok()) return s;
   server.cwd = ResolveCwd(server.cwd, context.base_dir);

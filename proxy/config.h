@@ -2,6 +2,7 @@
 
 #include "policy/keys.h"
 #include "policy/permissions.h"
+#include "protocol/json_scan.h"
 #include "protocol/status.h"
 #include "proxy/exposure.h"
 #include "upstream/server_config.h"
@@ -27,6 +28,9 @@ struct GatewaySettings {
   // How long a stopping upstream gets between SIGTERM and SIGKILL.
   std::chrono::milliseconds shutdown_grace{2000};
   std::size_t max_message_bytes = 16 * 1024 * 1024;
+  // How deep arrays and objects may nest in any JSON the gateway reads from a peer (clients,
+  // upstreams, the admin API, token endpoints); deeper messages are refused as invalid.
+  std::size_t max_json_depth = protocol::kDefaultMaxJsonDepth;
   std::size_t workers = 8;  // downstream requests handled at once
   // HTTP mode (README "HTTP mode").
   std::string session_secret;  // signs session ids; empty: MCPGW_SESSION_SECRET, else random

@@ -109,6 +109,7 @@ void DescribeGateway(const GatewaySettings& gateway, std::string& out) {
   fmt::format_to(line, "  startup_timeout_ms: {}\n", gateway.startup_timeout.count());
   fmt::format_to(line, "  shutdown_grace_ms: {}\n", gateway.shutdown_grace.count());
   fmt::format_to(line, "  max_message_bytes: {}\n", gateway.max_message_bytes);
+  fmt::format_to(line, "  max_json_depth: {}\n", gateway.max_json_depth);
   fmt::format_to(line, "  workers: {}\n", gateway.workers);
   fmt::format_to(line, "  session_lifetime_ms: {}\n", gateway.session_lifetime.count());
   fmt::format_to(line, "  session_idle_timeout_ms: {}{}\n", gateway.session_idle_timeout.count(),

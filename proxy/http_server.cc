@@ -51,7 +51,8 @@ HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* r
       origins_(SplitListen(settings_.listen).first, settings_.allowed_origins,
                settings_.allowed_hosts),
       sessions_(gateway),
-      endpoint_(sessions_, tokens_, in_flight_, gateway.config().keys, settings_.sse_keepalive),
+      endpoint_(sessions_, tokens_, in_flight_, gateway.config().keys, settings_.sse_keepalive,
+                settings_.max_json_depth),
       legacy_(gateway, in_flight_, settings_.sse_keepalive) {
   if (registry != nullptr) admin_.emplace(gateway, *registry, SplitListen(settings_.listen).first);
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");  // start-up

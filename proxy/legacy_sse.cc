@@ -50,7 +50,8 @@ void LegacySse::Post(const httplib::Request& req, httplib::Response& res) {
   if (!connection || connection->principal != PrincipalName(*principal)) {
     return SendRefusal(res, {404, "Session not found"});
   }
-  protocol::Result<Message> message = protocol::ParseMessage(req.body);
+  protocol::Result<Message> message =
+      protocol::ParseMessage(req.body, gateway_.config().gateway.max_json_depth);
   if (!message.ok()) {
     res.status = 400;
     return res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())),

@@ -1,5 +1,6 @@
 #include "proxy/mcp_endpoint.h"
 
+#include "protocol/json_field.h"
 #include "protocol/log.h"
 #include "protocol/version.h"
 #include "proxy/http_auth.h"
@@ -14,7 +15,8 @@ using protocol::Message;
 constexpr const char* kSessionHeader = "Mcp-Session-Id";
 
 // The message a POST carries, or the 400 that says why there is none.
-std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Response& res) {
+std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Response& res,
+                                   std::size_t max_json_depth) {
   for (const HttpCheck& check :
        {CheckPostAccept(req.get_header_value("Accept")),
         CheckContentType(req.get_header_value("Content-Type")),
@@ -24,7 +26,7 @@ std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Respons
       return std::nullopt;
     }
   }
-  protocol::Result<Message> message = protocol::ParseMessage(req.body);
+  protocol::Result<Message> message = protocol::ParseMessage(req.body, max_json_depth);
   if (message.ok()) return std::move(message).value();
   res.status = 400;
   res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())),
@@ -42,12 +44,13 @@ Message AlreadyInUse(const protocol::Json& id) {
 
 McpEndpoint::McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
                          InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
-                         std::chrono::milliseconds keepalive)
+                         std::chrono::milliseconds keepalive, std::size_t max_json_depth)
     : sessions_(sessions),
       tokens_(tokens),
       in_flight_(in_flight),
       keys_(keys),
-      keepalive_(keepalive) {}
+      keepalive_(keepalive),
+      max_json_depth_(max_json_depth) {}
 
 std::shared_ptr<HttpSession> McpEndpoint::FindSession(const httplib::Request& req,
                                                       httplib::Response& res) {
@@ -68,7 +71,7 @@ std::shared_ptr<HttpSession> McpEndpoint::FindSession(const httplib::Request& re
 }
 
 void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
-  std::optional<Message> message = ReadMessage(req, res);
+  std::optional<Message> message = ReadMessage(req, res, max_json_depth_);
   if (!message) return;
   if (message->is_request() && message->method == "initialize") {
     std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
@@ -98,7 +101,8 @@ void McpEndpoint::Initialize(Message request, policy::Principal principal,
   std::optional<Message> answer = reply->Pop(std::chrono::milliseconds(0));  // answered inline
   if (!answer) return SendRefusal(res, {500, "initialize gave no answer"});
   claims.version =
-      answer->result.value("protocolVersion", std::string(protocol::kLatestSessionRevision));
+      protocol::StringOr(answer->result, "protocolVersion",
+                         std::string(protocol::kLatestSessionRevision));
   res.set_header(kSessionHeader, tokens_.Issue(claims));
   log::Info("HTTP session {} initialized ({})", claims.sid, claims.version);
   SendMessage(res, *answer);

@@ -21,7 +21,7 @@ class McpEndpoint {
   // `keys` (AuthenticateRequest) before anything else is read from it.
   McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
               InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
-              std::chrono::milliseconds keepalive);
+              std::chrono::milliseconds keepalive, std::size_t max_json_depth);
 
   // Answers a request as application/json, or as text/event-stream when notifications for it
   // (progress, logging) come before the answer; a notification or response gets 202. initialize
@@ -47,6 +47,7 @@ class McpEndpoint {
   InFlightTracker& in_flight_;
   const std::vector<policy::KeyEntry>& keys_;
   const std::chrono::milliseconds keepalive_;
+  const std::size_t max_json_depth_;  // gateway.max_json_depth, for POST bodies
 };
 
 }  // namespace mcpgw::proxy

@@ -1,5 +1,7 @@
 #include "proxy/reload_signal.h"
 
+#include "protocol/guard.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -45,7 +47,8 @@ void ReloadOnSignal::Run() {
     ssize_t n = read(pipe_[0], &byte, 1);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0 || byte == 'q') return;
-    (void)registry_.Reload("SIGHUP");  // a rejected config is logged by Reload
+    // A rejected config is logged by Reload.
+    protocol::Guarded("reload", [this] { (void)registry_.Reload("SIGHUP"); });
   }
 }
 

@@ -1,5 +1,7 @@
 #include "proxy/session.h"
 
+#include "protocol/guard.h"
+#include "protocol/json_field.h"
 #include "protocol/log.h"
 #include "protocol/version.h"
 #include "proxy/rpc_errors.h"
@@ -103,7 +105,9 @@ void Session::HandleRequest(Message request, ClientSink reply_sink) {
                       gateway_.audit().Begin(gateway_.config().permissions, access_.principal(),
                                              request.method, request.params),
                       gateway_.metrics().ForMethod(request.method)};
-  Dispatch(request, responder);
+  if (!protocol::Guarded(request.method, [&] { Dispatch(request, responder); })) {
+    responder.Answer(Status(StatusCode::kInternal, "Internal error"));
+  }
 }
 
 void Session::Dispatch(Message& request, const Responder& responder) {
@@ -198,16 +202,17 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
 }
 
 Result<Route> Session::ResolveCompletionRef(const Json& params) const {
-  const Json ref = params.value("ref", Json::object());
-  if (!ref.is_object()) return InvalidParams("\"ref\" must be an object");
-  std::string type = ref.value("type", "");
-  if (type == "ref/prompt") {
-    Result<std::string> name = StringParam(ref, "name");
+  Result<Json> ref = protocol::OptionalObject(params, "ref", "ref");
+  if (!ref.ok()) return ref.status();
+  Result<std::string> type = protocol::OptionalString(*ref, "type", "ref.type");
+  if (!type.ok()) return type.status();
+  if (*type == "ref/prompt") {
+    Result<std::string> name = protocol::RequireString(*ref, "name", "ref.name");
     if (!name.ok()) return name.status();
     return gateway_.catalog().ResolvePrompt(*name);
   }
-  if (type == "ref/resource") {
-    Result<std::string> uri = StringParam(ref, "uri");
+  if (*type == "ref/resource") {
+    Result<std::string> uri = protocol::RequireString(*ref, "uri", "ref.uri");
     if (!uri.ok()) return uri.status();
     return gateway_.catalog().ResolveResource(*uri);
   }
@@ -326,7 +331,7 @@ void Session::SetLogLevel(const Json& params, const Reply& reply) {
 
 void Session::HandleNotification(const Message& notification) {
   if (notification.method == "notifications/cancelled") {
-    CancelRequest(notification.params);
+    protocol::Guarded(notification.method, [&] { CancelRequest(notification.params); });
   } else if (notification.method != "notifications/initialized") {
     log::Debug("ignored client notification {}", notification.method);
   }

@@ -10,7 +10,8 @@ StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd, policy::Princi
     : gateway_(gateway),
       principal_(std::move(principal)),
       transport_(in_fd, out_fd, gateway.config().gateway.max_message_bytes,
-                 protocol::LineTransport::Ownership::kBorrowed) {}
+                 protocol::LineTransport::Ownership::kBorrowed,
+                 gateway.config().gateway.max_json_depth) {}
 
 void StdioServer::Run() {
   ClientSink to_client = [this](const protocol::Message& message) {

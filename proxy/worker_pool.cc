@@ -1,5 +1,7 @@
 #include "proxy/worker_pool.h"
 
+#include "protocol/guard.h"
+
 namespace mcpgw::proxy {
 
 WorkerPool::WorkerPool(std::size_t threads) {
@@ -39,7 +41,7 @@ void WorkerPool::Work() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    protocol::Guarded("a queued request", task);
   }
 }
 

@@ -8,7 +8,7 @@ using protocol::Status;
 using protocol::StatusCode;
 
 protocol::Result<std::unique_ptr<Connection>> AutoConnection::Open(const ServerConfig& config) {
-  auto inbound = std::make_shared<InboundQueue>();
+  auto inbound = std::make_shared<InboundQueue>(config.max_json_depth);
   auto http = StreamableHttpConnection::Open(config, inbound);
   if (!http.ok()) return http.status();
   return std::unique_ptr<Connection>(new AutoConnection(config, inbound, std::move(http).value()));

@@ -13,7 +13,7 @@ void InboundQueue::Push(protocol::Result<protocol::Message> message) {
 
 void InboundQueue::PushText(std::string_view text) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return;
-  Push(protocol::ParseMessage(text));
+  Push(protocol::ParseMessage(text, max_json_depth_));
 }
 
 protocol::Result<protocol::Message> InboundQueue::Pop() {

@@ -12,6 +12,10 @@ namespace mcpgw::upstream {
 // WebSocket frames push what they read; the upstream's one reader thread pops it.
 class InboundQueue {
  public:
+  // Text pushed deeper than max_json_depth is queued as an unreadable frame (ParseMessage).
+  explicit InboundQueue(std::size_t max_json_depth = protocol::kDefaultMaxJsonDepth)
+      : max_json_depth_(max_json_depth) {}
+
   // Queues a message (or an unreadable-frame status). Dropped once closed. Any thread.
   void Push(protocol::Result<protocol::Message> message);
 
@@ -26,6 +30,7 @@ class InboundQueue {
   bool closed() const;
 
  private:
+  const std::size_t max_json_depth_;
   mutable std::mutex mutex_;  // guards items_ and closed_
   std::condition_variable ready_;
   std::deque<protocol::Result<protocol::Message>> items_;

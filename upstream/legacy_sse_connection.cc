@@ -1,5 +1,6 @@
 #include "upstream/legacy_sse_connection.h"
 
+#include "protocol/guard.h"
 #include "protocol/log.h"
 #include "upstream/http_exchange.h"
 
@@ -20,7 +21,7 @@ protocol::Result<std::unique_ptr<LegacySseConnection>> LegacySseConnection::Open
     const ServerConfig& config, std::shared_ptr<InboundQueue> inbound) {
   protocol::Result<Url> url = ParseUrl(config.url);
   if (!url.ok()) return UpstreamUnavailable(config.name, url.status().message());
-  if (!inbound) inbound = std::make_shared<InboundQueue>();
+  if (!inbound) inbound = std::make_shared<InboundQueue>(config.max_json_depth);
   return std::unique_ptr<LegacySseConnection>(
       new LegacySseConnection(config, std::move(url).value(), std::move(inbound)));
 }
@@ -33,7 +34,7 @@ LegacySseConnection::LegacySseConnection(const ServerConfig& config, Url url,
       credentials_(config),
       posts_(url_, config, kPostReadTimeout),
       stream_(url_, config, kStreamReadTimeout),
-      reader_([this] { ReadStream(); }) {}
+      reader_([this] { protocol::Guarded(config_.name, [this] { ReadStream(); }); }) {}
 
 LegacySseConnection::~LegacySseConnection() { Shutdown(milliseconds(2000)); }
 

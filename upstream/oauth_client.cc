@@ -1,5 +1,7 @@
 #include "upstream/oauth_client.h"
 
+#include "protocol/json_field.h"
+#include "protocol/json_scan.h"
 #include "protocol/log.h"
 #include "upstream/credentials.h"
 #include "upstream/http_support.h"
@@ -93,9 +95,12 @@ protocol::Result<OAuthClient::Fetched> OAuthClient::Fetch() const {
 
 protocol::Result<OAuthClient::Fetched> OAuthClient::ReadTokenResponse(int status,
                                                                        const std::string& body) const {
-  Json doc = Json::parse(body, nullptr, false);
+  // Too deep is read as not JSON: the answer then has no usable field.
+  Json doc = protocol::NestedDeeperThan(body, config_.max_json_depth)
+                 ? Json()
+                 : Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (status != 200) {
-    std::string error = doc.is_object() ? doc.value("error", std::string()) : std::string();
+    std::string error = protocol::StringOr(doc, "error");
     return UpstreamUnavailable(config_.name, "oauth2 token endpoint refused: HTTP " +
                                                  std::to_string(status) +
                                                  (error.empty() ? "" : " " + error));
@@ -103,7 +108,9 @@ protocol::Result<OAuthClient::Fetched> OAuthClient::ReadTokenResponse(int status
   if (!doc.is_object() || !doc.contains("access_token") || !doc["access_token"].is_string()) {
     return UpstreamUnavailable(config_.name, "oauth2 token endpoint sent no access_token");
   }
-  std::string type = doc.value("token_type", std::string("Bearer"));
+  // Absent means Bearer; of another type it is not Bearer.
+  const bool has_type = protocol::FindMember(doc, "token_type") != nullptr;
+  std::string type = has_type ? protocol::StringOr(doc, "token_type") : "Bearer";
   std::transform(type.begin(), type.end(), type.begin(), ::tolower);
   if (type != "bearer") {
     return UpstreamUnavailable(config_.name, "oauth2 token_type is not Bearer");

@@ -1,5 +1,6 @@
 #include "upstream/offer_fetch.h"
 
+#include "protocol/json_field.h"
 #include "protocol/log.h"
 #include "protocol/version.h"
 
@@ -30,6 +31,22 @@ constexpr ListSpec kLists[] = {
     {kResources, "resources/templates/list", "resourceTemplates", &Offer::resource_templates},
 };
 
+// serverInfo is optional here (some servers leave it out), but when given its fields must have
+// the types the spec gives them: a server that gets them wrong is not trusted with the rest.
+Status ApplyServerInfo(const Json& result, Offer& offer) {
+  const Json* info = protocol::FindMember(result, "serverInfo");
+  if (info == nullptr) return Status::Ok();
+  if (!info->is_object()) return Malformed("initialize result serverInfo is not an object");
+  for (const char* field : {"name", "version", "title"}) {
+    const Json* value = protocol::FindMember(*info, field);
+    if (value != nullptr && !value->is_string()) {
+      return Malformed(fmt::format("initialize result serverInfo.{} is not a string", field));
+    }
+  }
+  offer.server_info = *info;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Json InitializeParams() {
@@ -50,9 +67,7 @@ Status ApplyInitializeResult(const Json& result, Offer& offer) {
     return Malformed("initialize result capabilities is not an object");
   offer.protocol_version = version.get<std::string>();
   offer.capabilities = capabilities;
-  const Json server_info = result.value("serverInfo", Json::object());
-  offer.server_info = server_info.is_object() ? server_info : Json::object();
-  return Status::Ok();
+  return ApplyServerInfo(result, offer);
 }
 
 unsigned DeclaredLists(const Json& capabilities) {

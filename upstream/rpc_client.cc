@@ -1,5 +1,7 @@
 #include "upstream/rpc_client.h"
 
+#include "protocol/guard.h"
+#include "protocol/json_field.h"
 #include "protocol/log.h"
 
 #include <future>
@@ -39,11 +41,11 @@ void RpcClient::ReadUntilClosed(Connection& connection) {
   for (;;) {
     Result<Message> message = connection.transport().Receive();
     if (message.ok()) {
-      Dispatch(connection, std::move(message).value());
+      protocol::Guarded(server_, [&] { Dispatch(connection, std::move(message).value()); });
     } else if (message.status().code() == StatusCode::kClosed) {
       break;
     } else {
-      log::Warn("[{}] unreadable message from server: {}", server_, message.status().message());
+      FailUnreadable(message.status());
     }
   }
   {
@@ -80,11 +82,11 @@ CallId RpcClient::CallWithin(std::chrono::milliseconds timeout, std::string meth
   PendingCall call{
       id, method, std::move(on_reply), std::move(on_progress), timeout, Clock::now() + timeout};
   if (!pending_.Add(std::move(call))) {
-    call.on_reply(Unavailable("is not connected"));
+    Reply(call, Unavailable("is not connected"));
     return id;
   }
   if (!Send(protocol::MakeRequest(id, std::move(method), std::move(params))).ok()) {
-    if (auto unsent = pending_.Take(id)) unsent->on_reply(Unavailable("is not connected"));
+    if (auto unsent = pending_.Take(id)) Reply(*unsent, Unavailable("is not connected"));
   }
   return id;
 }
@@ -93,7 +95,7 @@ void RpcClient::Cancel(CallId id, std::string reason) {
   std::optional<PendingCall> call = pending_.Take(id);
   if (!call) return;
   (void)Notify("notifications/cancelled", {{"requestId", id}, {"reason", reason}});
-  call->on_reply(Status(StatusCode::kCancelled, "cancelled: " + reason, {{"server", server_}}));
+  Reply(*call, Status(StatusCode::kCancelled, "cancelled: " + reason, {{"server", server_}}));
 }
 
 Status RpcClient::Notify(std::string method, Json params) {
@@ -130,6 +132,20 @@ void RpcClient::Dispatch(Connection& connection, Message message) {
   }
 }
 
+// A frame the gateway cannot read (not JSON, too deep, too large, a malformed response) that
+// carries the id of a waiting call ends that call now, instead of at its timeout.
+void RpcClient::FailUnreadable(const Status& why) {
+  log::Warn("[{}] unreadable message from server: {}", server_, why.message());
+  const Json& id = why.detail();
+  std::optional<PendingCall> call;
+  if (id.is_number_integer()) call = pending_.Take(id.get<CallId>());
+  if (call) Reply(*call, Unavailable("sent a reply the gateway cannot read: " + why.message()));
+}
+
+void RpcClient::Reply(PendingCall& call, Result<Json> outcome) {
+  protocol::Guarded(call.method, [&] { call.on_reply(std::move(outcome)); });
+}
+
 void RpcClient::Complete(Message reply) {
   std::optional<PendingCall> call;
   if (reply.id.is_number_integer()) call = pending_.Take(reply.id.get<CallId>());
@@ -137,13 +153,10 @@ void RpcClient::Complete(Message reply) {
     log::Debug("[{}] reply to no waiting call (id {})", server_, reply.id.dump());
     return;
   }
-  if (!reply.error) {
-    call->on_reply(std::move(reply.result));
-    return;
-  }
+  if (!reply.error) return Reply(*call, std::move(reply.result));
   Json error = {{"code", reply.error->code}, {"message", reply.error->message}};
   if (!reply.error->data.is_null()) error["data"] = std::move(reply.error->data);
-  call->on_reply(Status(StatusCode::kRemote, reply.error->message, std::move(error)));
+  Reply(*call, Status(StatusCode::kRemote, reply.error->message, std::move(error)));
 }
 
 void RpcClient::Answer(Connection& connection, const Message& request) {
@@ -157,7 +170,8 @@ void RpcClient::Answer(Connection& connection, const Message& request) {
 }
 
 void RpcClient::DeliverProgress(const Json& params) {
-  const Json token = params.is_object() ? params.value("progressToken", Json()) : Json();
+  const Json* found = protocol::FindMember(params, "progressToken");
+  const Json token = found ? *found : Json();
   ProgressHandler handler;
   if (token.is_number_integer()) handler = pending_.ProgressFor(token.get<CallId>());
   if (handler) {
@@ -177,14 +191,14 @@ void RpcClient::RunTimer() {
       if (call.method != "initialize") {  // MCP: initialize is never cancelled
         (void)Notify("notifications/cancelled", {{"requestId", call.id}, {"reason", reason}});
       }
-      call.on_reply(Status(StatusCode::kTimeout, "upstream '" + server_ + "' " + reason,
-                           {{"server", server_}, {"timeout_ms", call.timeout.count()}}));
+      Reply(call, Status(StatusCode::kTimeout, "upstream '" + server_ + "' " + reason,
+                         {{"server", server_}, {"timeout_ms", call.timeout.count()}}));
     }
   }
 }
 
 void RpcClient::FailAll(const Status& why) {
-  for (PendingCall& call : pending_.CloseAndTakeAll()) call.on_reply(why);
+  for (PendingCall& call : pending_.CloseAndTakeAll()) Reply(call, why);
 }
 
 Status RpcClient::Unavailable(const std::string& what) const {

@@ -37,15 +37,18 @@ class RpcClient {
   // Reads connection until it closes. Replies complete their calls; notifications/progress goes
   // to the handler of the call that owns the token; the server's ping is answered with {} and
   // any other request of the server with -32601; other notifications go to on_notification.
-  // When the stream ends and connection is still attached, Detach with kUnavailable "exited".
+  // A frame that cannot be read (see ParseMessage; kTooLarge) carrying the id of a waiting call
+  // fails that call at once with kUnavailable and the reason. An exception out of a handler is
+  // logged and costs that message only. When the stream ends and connection is still attached,
+  // Detach with kUnavailable "exited".
   // Runs on the connection's one reader thread.
   void ReadUntilClosed(Connection& connection);
 
   // Sends a request and returns its id (also its progress token). on_reply is called exactly
   // once: with the result; kRemote with the error object as detail(); kUnavailable when nothing
-  // is attached or the connection ends first (possibly on the calling thread, before Call
-  // returns); kTimeout after the timeout (the server then gets notifications/cancelled);
-  // kCancelled after Cancel. Any thread.
+  // is attached, the reply cannot be read, or the connection ends first (possibly on the calling
+  // thread, before Call returns); kTimeout after the timeout (the server then gets
+  // notifications/cancelled); kCancelled after Cancel. Any thread.
   CallId Call(std::string method, Json params, ReplyHandler on_reply,
               ProgressHandler on_progress = nullptr);
 
@@ -72,6 +75,8 @@ class RpcClient {
   Status Send(const Message& message);
   void Dispatch(Connection& connection, Message message);
   void Complete(Message reply);
+  void FailUnreadable(const Status& why);
+  void Reply(PendingCall& call, Result<Json> outcome);
   void Answer(Connection& connection, const Message& request);
   void DeliverProgress(const Json& params);
   void RunTimer();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/json_scan.h"
+
 #include <chrono>
 #include <map>
 #include <string>
@@ -45,6 +47,7 @@ struct ServerConfig {
   std::chrono::milliseconds timeout{60000};
   bool enabled = true;
   std::size_t max_message_bytes = 16 * 1024 * 1024;
+  std::size_t max_json_depth = protocol::kDefaultMaxJsonDepth;  // gateway.max_json_depth
   // Equal entries keep their running Upstream on reload.
   bool operator==(const ServerConfig&) const = default;
 };

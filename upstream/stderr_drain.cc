@@ -1,5 +1,6 @@
 #include "upstream/stderr_drain.h"
 
+#include "protocol/guard.h"
 #include "protocol/log.h"
 
 #include <nlohmann/json.hpp>
@@ -18,7 +19,7 @@ constexpr std::size_t kMaxLineBytes = 8 * 1024;  // longer lines are passed on i
 
 StderrDrain::StderrDrain(int fd, LineSink sink) : fd_(fd), sink_(std::move(sink)) {
   if (pipe2(wake_pipe_, O_CLOEXEC) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] { protocol::Guarded("the stderr reader", [this] { Run(); }); });
 }
 
 StderrDrain::~StderrDrain() {

@@ -19,15 +19,15 @@ protocol::Result<std::unique_ptr<Connection>> StdioConnection::Open(const Server
   auto child = ChildProcess::Spawn(config, StderrDrain::LogAs(config.name));
   if (!child.ok()) return child.status();
   return std::unique_ptr<Connection>(
-      new StdioConnection(config.name, std::move(child).value(), config.max_message_bytes));
+      new StdioConnection(config.name, std::move(child).value(), config.max_message_bytes, config.max_json_depth));
 }
 
 StdioConnection::StdioConnection(std::string server, std::unique_ptr<ChildProcess> child,
-                                 std::size_t max_message_bytes)
+                                 std::size_t max_message_bytes, std::size_t max_json_depth)
     : server_(std::move(server)),
       child_(std::move(child)),
       transport_(child_->stdout_fd(), child_->stdin_fd(), max_message_bytes,
-                 protocol::LineTransport::Ownership::kBorrowed) {}
+                 protocol::LineTransport::Ownership::kBorrowed, max_json_depth) {}
 
 StdioConnection::~StdioConnection() { Shutdown(ChildProcess::kDefaultGrace); }
 

@@ -19,7 +19,7 @@ class StdioConnection : public Connection {
 
  private:
   StdioConnection(std::string server, std::unique_ptr<ChildProcess> child,
-                  std::size_t max_message_bytes);
+                  std::size_t max_message_bytes, std::size_t max_json_depth);
 
   std::string server_;
   std::unique_ptr<ChildProcess>

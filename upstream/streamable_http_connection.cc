@@ -1,5 +1,6 @@
 #include "upstream/streamable_http_connection.h"
 
+#include "protocol/guard.h"
 #include "protocol/log.h"
 
 #include <algorithm>
@@ -33,7 +34,7 @@ protocol::Result<std::unique_ptr<StreamableHttpConnection>> StreamableHttpConnec
     const ServerConfig& config, std::shared_ptr<InboundQueue> inbound) {
   protocol::Result<Url> url = ParseUrl(config.url);
   if (!url.ok()) return UpstreamUnavailable(config.name, url.status().message());
-  if (!inbound) inbound = std::make_shared<InboundQueue>();
+  if (!inbound) inbound = std::make_shared<InboundQueue>(config.max_json_depth);
   return std::unique_ptr<StreamableHttpConnection>(
       new StreamableHttpConnection(config, std::move(url).value(), std::move(inbound)));
 }
@@ -98,7 +99,7 @@ Status StreamableHttpConnection::SendInitialize(const Message& message) {
 }
 
 void StreamableHttpConnection::NoteInitializeReply(std::string_view text) {
-  protocol::Result<Message> reply = protocol::ParseMessage(text);
+  protocol::Result<Message> reply = protocol::ParseMessage(text, config_.max_json_depth);
   if (!reply.ok() || !reply->is_response() || !reply->result.is_object()) return;
   const protocol::Json& version = reply->result["protocolVersion"];
   if (!version.is_string()) return;
@@ -109,7 +110,11 @@ void StreamableHttpConnection::NoteInitializeReply(std::string_view text) {
 void StreamableHttpConnection::PostRequestAsync(const Message& message) {
   StartBackground([this, message] {
     Posted posted = Post(message, true);
-    if (!posted.status.ok()) {
+    if (posted.result.too_large) {
+      // Only this request's answer is lost: fail its call now, keep the connection.
+      AnswerWithError(message, fmt::format("with a message over {} bytes (gateway.max_message_bytes)",
+                                           config_.max_message_bytes));
+    } else if (!posted.status.ok()) {
       if (!closed_) log::Warn("{}; closing the connection", posted.status.message());
       inbound_->Close();
     } else if (!posted.result.ok()) {
@@ -207,7 +212,7 @@ void StreamableHttpConnection::StartBackground(std::function<void()> work) {
     ++background_threads_;
   }
   std::thread([this, work = std::move(work)] {
-    work();
+    protocol::Guarded(config_.name, work);
     std::lock_guard lock(mutex_);
     --background_threads_;
     changed_.notify_all();

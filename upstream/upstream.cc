@@ -1,5 +1,7 @@
 #include "upstream/upstream.h"
 
+#include "protocol/guard.h"
+#include "protocol/json_field.h"
 #include "protocol/log.h"
 #include "upstream/child_process.h"
 #include "upstream/offer_fetch.h"
@@ -213,8 +215,13 @@ bool Upstream::Impl::RunAttempt() {
     client_.ReadUntilClosed(*connection);
     MarkConnectionClosed();
   });
-  bool ready = !Stopping() && Initialize();
-  if (ready) ServeUntilClosed();
+  // An exception here (a bug) ends this attempt like a failed handshake, never the process.
+  bool ready = false;
+  bool finished = protocol::Guarded(config_.name, [&] {
+    ready = !Stopping() && Initialize();
+    if (ready) ServeUntilClosed();
+  });
+  if (!finished) RecordError("internal error");
   if (ready && !Stopping()) RecordError("the connection closed");
   client_.Detach(Unavailable(Stopping() ? "stopped" : "exited"));
   connection->Shutdown(Grace());
@@ -242,7 +249,7 @@ bool Upstream::Impl::Initialize() {
     std::lock_guard lock(mutex_);
     if (connection_closed_ || stopping_) return false;
   }
-  log::Info("[{}] ready: {} {}", config_.name, offer.server_info.value("name", ""),
+  log::Info("[{}] ready: {} {}", config_.name, protocol::StringOr(offer.server_info, "name"),
             offer.protocol_version);
   Publish(std::move(offer));
   SetState(State::kReady);

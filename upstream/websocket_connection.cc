@@ -1,6 +1,7 @@
 // The only file that includes Beast and Asio: they are header-only and slow to compile.
 #include "upstream/websocket_connection.h"
 
+#include "protocol/guard.h"
 #include "protocol/log.h"
 #include "upstream/credentials.h"
 #include "upstream/http_support.h"
@@ -77,6 +78,7 @@ class WebSocketConnection : public Connection, private protocol::Transport {
       : config_(config),
         url_(std::move(url)),
         credentials_(config),
+        inbound_(config.max_json_depth),
         tls_(std::move(tls)),
         ws_(MakeStream(ioc_, tls_.get())),
         io_thread_([this] { RunIo(); }) {}
@@ -141,8 +143,11 @@ class WebSocketConnection : public Connection, private protocol::Transport {
 
 template <typename Stream>
 void WebSocketConnection<Stream>::RunIo() {
-  Connect();
-  ioc_.run();
+  // A handler that throws (a bug) ends the connection like a network error.
+  protocol::Guarded(config_.name, [this] {
+    Connect();
+    ioc_.run();
+  });
   {
     std::lock_guard lock(mutex_);
     io_done_ = true;

@@ -53,6 +53,8 @@ TEST_CASE("ParseMessage rejects JSON that is not a JSON-RPC 2.0 message") {
       R"({"jsonrpc":"2.0","id":1})",                             // neither result nor error
       R"({"jsonrpc":"2.0","id":1,"result":{},"error":{}})",      // both
       R"({"jsonrpc":"2.0","id":1,"error":{"code":"x","message":"m"}})",
+      R"({"jsonrpc":"2.0","id":1,"error":[]})",                  // error not an object
+      R"({"jsonrpc":"2.0","id":1,"error":"boom"})",
   };
   for (const char* text : cases) {
     CAPTURE(text);
@@ -107,6 +109,30 @@ TEST_CASE("An invalid message with a readable id is answered under that id") {
 
   auto object_id = ParseMessage(R"({"jsonrpc":"2.0","id":{},"method":"ping"})");
   CHECK(ReplyToUnreadableFrame(object_id.status()).id.is_null());
+}
+
+TEST_CASE("ParseMessage refuses nesting past the limit as invalid, under the message's id") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto parsed = ParseMessage(R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"a":)" +
+                             deep + "}}");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == StatusCode::kInvalidMessage);
+  CHECK(parsed.status().message().find("deeper than 64") != std::string::npos);
+  Message reply = ReplyToUnreadableFrame(parsed.status());
+  CHECK(reply.id == 9);
+  CHECK(reply.error->code == error_code::kInvalidRequest);
+
+  const std::string at_limit = R"({"jsonrpc":"2.0","method":"x","params":{"a":[[]]}})";
+  CHECK(ParseMessage(at_limit, 4).ok());
+  CHECK_FALSE(ParseMessage(at_limit, 3).ok());
+}
+
+TEST_CASE("ParseMessage keeps the id of text that is not JSON, but the reply goes to id null") {
+  auto parsed = ParseMessage("{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":\"\xff\"}");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == StatusCode::kParse);
+  CHECK(parsed.status().detail() == 4);
+  CHECK(ReplyToUnreadableFrame(parsed.status()).id.is_null());
 }
 
 }  // namespace mcpgw::protocol

@@ -16,7 +16,7 @@ struct Collected {
 LineFramer MakeFramer(std::size_t limit, Collected& out) {
   return LineFramer(
       limit, [&out](std::string_view line) { out.lines.emplace_back(line); },
-      [&out] { ++out.oversize; });
+      [&out](std::string_view, std::string_view) { ++out.oversize; });
 }
 
 }  // namespace
@@ -62,6 +62,30 @@ TEST_CASE("LineFramer accepts a line of exactly the limit") {
   framer.Feed("34\n");
   CHECK(out.oversize == 0);
   CHECK(out.lines == std::vector<std::string>{"1234"});
+}
+
+TEST_CASE("LineFramer reports the start and end of a discarded line, where its id may be") {
+  std::string head, tail;
+  int reports = 0;
+  LineFramer framer(
+      10000, [](std::string_view) {},
+      [&](std::string_view h, std::string_view t) {
+        head = h;
+        tail = t;
+        ++reports;
+      });
+  const std::string body(50000, 'x');
+  SUBCASE("in one chunk") { framer.Feed("{\"id\":1,\"r\":\"" + body + "\",\"id\":2}\n"); }
+  SUBCASE("in many chunks") {
+    framer.Feed("{\"id\":1,");
+    for (std::size_t i = 0; i < body.size(); i += 3000) framer.Feed("\"r\":\"" + body.substr(i, 3000));
+    framer.Feed("\",\"id\":2}\n");
+  }
+  CHECK(reports == 1);
+  CHECK(head.size() == LineFramer::kKeptBytes);
+  CHECK(head.starts_with("{\"id\":1,"));
+  CHECK(tail.size() == LineFramer::kKeptBytes);
+  CHECK(tail.ends_with(",\"id\":2}"));
 }
 
 }  // namespace mcpgw::protocol

@@ -56,6 +56,7 @@ TEST_CASE("DescribeConfig lists aliases and gateway settings") {
   CHECK(text.find("listen: 127.0.0.1:8811") != std::string::npos);
   CHECK(text.find("workers: 8") != std::string::npos);
   CHECK(text.find("max_message_bytes: 16777216") != std::string::npos);
+  CHECK(text.find("max_json_depth: 64") != std::string::npos);
 }
 
 TEST_CASE("DescribeConfig says when the working directory and listen address are defaults") {

@@ -75,6 +75,7 @@ TEST_CASE("ParseConfig fills in the defaults") {
   CHECK(config.gateway.listen.empty());
   CHECK(config.gateway.startup_timeout == std::chrono::milliseconds(10000));
   CHECK(config.gateway.shutdown_grace == std::chrono::milliseconds(2000));
+  CHECK(config.gateway.max_json_depth == 64);
   CHECK(config.gateway.workers == 8);
 }
 
@@ -90,18 +91,20 @@ TEST_CASE("ParseConfig reads every server and gateway field") {
                          "enabled": false}},
     "gateway": {"separator": "-", "max_tool_name_length": 16, "listen": "127.0.0.1:8811",
                 "startup_timeout_ms": 7, "shutdown_grace_ms": 9, "max_message_bytes": 2048,
-                "workers": 256}})");
+                "max_json_depth": 100, "workers": 256}})");
   const upstream::ServerConfig& server = config.servers[0];
   CHECK(server.cwd == "/tmp");
   CHECK(server.timeout == std::chrono::milliseconds(5));
   CHECK_FALSE(server.enabled);
-  CHECK(server.max_message_bytes == 2048);  // the gateway's limit, passed on
+  CHECK(server.max_message_bytes == 2048);  // the gateway's limits, passed on
+  CHECK(server.max_json_depth == 100);
   CHECK(config.gateway.separator == "-");
   CHECK(config.gateway.max_tool_name_length == 16);
   CHECK(config.gateway.listen == "127.0.0.1:8811");
   CHECK(config.gateway.startup_timeout == std::chrono::milliseconds(7));
   CHECK(config.gateway.shutdown_grace == std::chrono::milliseconds(9));
   CHECK(config.gateway.max_message_bytes == 2048);
+  CHECK(config.gateway.max_json_depth == 100);
   CHECK(config.gateway.workers == 256);
 }
 
@@ -225,6 +228,8 @@ TEST_CASE("ParseConfig validates the gateway settings") {
   CHECK(gateway(R"("startup_timeout_ms": 0)") == "gateway.startup_timeout_ms");
   CHECK(gateway(R"("shutdown_grace_ms": -1)") == "gateway.shutdown_grace_ms");
   CHECK(gateway(R"("max_message_bytes": 1023)") == "gateway.max_message_bytes");
+  CHECK(gateway(R"("max_json_depth": 7)") == "gateway.max_json_depth");
+  CHECK(gateway(R"("max_json_depth": 1025)") == "gateway.max_json_depth");
   CHECK(gateway(R"("workers": 0)") == "gateway.workers");
   CHECK(gateway(R"("workers": 257)") == "gateway.workers");
   CHECK(PathOfError(R"({"mcpServers": {}, "gateway": 1})") == "gateway");

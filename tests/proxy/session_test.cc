@@ -82,6 +82,22 @@ TEST_CASE("Session rejects missing or mistyped params with -32602") {
   CHECK(conversation.Ask("logging/setLevel").error->code == -32602);
 }
 
+TEST_CASE("Session answers completion/complete with a ref of the wrong type with -32602 naming it") {
+  Conversation conversation;
+  for (const Json& type : {Json(1), Json(nullptr), Json::object(), Json::array()}) {
+    CAPTURE(type.dump());
+    Message reply = conversation.Ask("completion/complete", {{"ref", {{"type", type}}}});
+    REQUIRE(reply.error);
+    CHECK(reply.error->code == -32602);
+    CHECK(reply.error->message == "Invalid params: \"ref.type\" must be a string");
+  }
+  Message not_object = conversation.Ask("completion/complete", {{"ref", Json::array()}});
+  CHECK(not_object.error->message == "Invalid params: \"ref\" must be an object");
+  Message name = conversation.Ask("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", 3}}}});
+  CHECK(name.error->message == "Invalid params: \"ref.name\" must be a string");
+  CHECK(conversation.Ask("ping").result == Json::object());
+}
+
 TEST_CASE("Session answers a method it does not route with -32601") {
   Conversation conversation;
   Message reply = conversation.Ask("sampling/createMessage");

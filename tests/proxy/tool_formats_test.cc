@@ -20,4 +20,19 @@ TEST_CASE("ToOpenAiFunctions wraps each MCP tool as a function with its schema a
   CHECK(functions[1]["function"]["parameters"]["type"] == "object");
 }
 
+TEST_CASE("ToOpenAiFunctions reads upstream fields of the wrong type as absent, never throwing") {
+  nlohmann::json tools = nlohmann::json::parse(R"([
+    {"name": "a", "description": 42, "inputSchema": "not a schema"},
+    {"name": 7, "description": ["x"]},
+    "not a tool"
+  ])");
+  nlohmann::json functions = ToOpenAiFunctions(tools);
+  REQUIRE(functions.size() == 3);
+  CHECK(functions[0]["function"]["name"] == "a");
+  CHECK(functions[0]["function"]["description"] == "");
+  CHECK(functions[0]["function"]["parameters"] == nlohmann::json::object());
+  CHECK(functions[1]["function"]["name"] == "");
+  CHECK(functions[2]["function"]["description"] == "");
+}
+
 }  // namespace mcpgw::proxy

@@ -100,5 +100,22 @@ TEST_CASE("ApplyInitializeResult refuses a revision the gateway does not speak")
   CHECK_FALSE(ApplyInitializeResult(Json::array(), offer).ok());
 }
 
+TEST_CASE("ApplyInitializeResult refuses serverInfo fields of the wrong type, naming the field") {
+  Offer offer;
+  Json result = {{"protocolVersion", "2025-06-18"}, {"capabilities", Json::object()}};
+  result["serverInfo"] = {{"name", 7}, {"version", "1"}};
+  Status status = ApplyInitializeResult(result, offer);
+  CHECK(status.code() == StatusCode::kInvalidMessage);
+  CHECK(status.message() == "initialize result serverInfo.name is not a string");
+  result["serverInfo"] = {{"name", "s"}, {"version", Json::array()}};
+  CHECK(ApplyInitializeResult(result, offer).message() ==
+        "initialize result serverInfo.version is not a string");
+  result["serverInfo"] = "s";
+  CHECK(ApplyInitializeResult(result, offer).message() ==
+        "initialize result serverInfo is not an object");
+  result.erase("serverInfo");  // optional here: some servers leave it out
+  CHECK(ApplyInitializeResult(result, offer).ok());
+}
+
 }  // namespace
 }  // namespace mcpgw::upstream
