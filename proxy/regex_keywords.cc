@@ -164,27 +164,39 @@ class PatternPropertiesKeyword : public Keyword<PatternPropertiesKeyword> {
     for (const Pattern& pattern : patterns_) {
       if (!RE2::PartialMatch(name, *pattern.regex)) continue;
       matched = true;
-      valid = Check(pattern.subschema, value, member, results) && valid;
+      valid = Check(pattern.subschema, value, member, results,
+                    "Failed to validate against schema associated with property name '" + name +
+                        "'.") &&
+              valid;
     }
     if (matched || !additional_ || IsKnown(name)) return valid;
-    return Check(*additional_, value, member, results) && valid;
+    return Check(*additional_, value, member, results,
+                 "Object contains a property that could not be validated using 'properties' or "
+                 "'additionalProperties' constraints: '" + name + "'.") &&
+           valid;
   }
 
   bool IsKnown(const std::string& name) const {
     return std::find(known_.begin(), known_.end(), name) != known_.end();
   }
 
+  // Validates value against subschema index; a failure that says nothing more (a `false`
+  // schema) is reported as why, at the member.
   bool Check(std::size_t index, const valijson::adapters::NlohmannJsonAdapter& value,
-             const Context& context, valijson::ValidationResults* results) const {
+             const Context& context, valijson::ValidationResults* results,
+             const std::string& why) const {
     const valijson::Schema* schema = (*subschemas_)[index].get();
     if (schema == nullptr) return true;  // not compiled: never after ParseWithRegexKeywords
     valijson::Validator validator;
     valijson::ValidationResults inner;
     if (validator.validate(*schema, value, results != nullptr ? &inner : nullptr)) return true;
+    if (results == nullptr) return false;
+    if (inner.numErrors() == 0) results->pushError(context, why);
     valijson::ValidationResults::Error error;
     while (inner.popError(error)) {  // "<root>" of the inner run is this member
       Context where = context;
-      where.insert(where.end(), error.context.begin() + 1, error.context.end());
+      auto from = error.context.empty() ? error.context.end() : error.context.begin() + 1;
+      where.insert(where.end(), from, error.context.end());
       results->pushError(where, error.description);
     }
     return false;
