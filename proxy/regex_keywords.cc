@@ -53,30 +53,27 @@ bool IsDayOfMonth(int year, int month, int day) {
   return day <= kDays[month - 1];
 }
 
-// The regexes valijson uses for these formats (RFC 3339's full-date, full-time, date-time).
-bool MatchesDate(const std::string& text, const char* suffix) {
-  static const RE2 kDate(R"((\d+)-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01]))");
-  static const std::string kTime =
-      R"(([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d))";
-  static const RE2 kDateTime(kDate.pattern() + "[Tt]" + kTime);
+// The regexes valijson uses for these formats (RFC 3339's full-date, full-time, date-time), whose
+// first three groups are year, month and day.
+constexpr char kDate[] = R"((\d+)-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01]))";
+constexpr char kTime[] =
+    R"(([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d))";
+
+// A year too long for int does not match: it is no date a tool can use.
+bool MatchesDate(const std::string& text, const RE2& regex) {
   int year = 0;
   int month = 0;
   int day = 0;
-  const RE2& regex = suffix[0] == '\0' ? kDate : kDateTime;
-  // A year too long for int does not match: it is no date a tool can use.
   return RE2::FullMatch(text, regex, &year, &month, &day) && IsDayOfMonth(year, month, day);
 }
 
-bool MatchesTime(const std::string& text) {
-  static const RE2 kTime(
-      R"(([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d))");
-  return RE2::FullMatch(text, kTime);
-}
-
 bool MatchesFormat(const std::string& format, const std::string& text) {
-  if (format == "date") return MatchesDate(text, "");
-  if (format == "time") return MatchesTime(text);
-  return MatchesDate(text, "T");
+  static const RE2 kDateRegex(kDate);
+  static const RE2 kTimeRegex(kTime);
+  static const RE2 kDateTimeRegex(std::string(kDate) + "[Tt]" + kTime);
+  if (format == "date") return MatchesDate(text, kDateRegex);
+  if (format == "time") return RE2::FullMatch(text, kTimeRegex);
+  return MatchesDate(text, kDateTimeRegex);
 }
 
 // Base of the keywords below: valijson copies a constraint into its own storage.
