@@ -2,10 +2,12 @@
 
 #include "policy/decide.h"
 #include "policy/glob.h"
+#include "proxy/resource_uri.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace mcpgw::proxy {
@@ -61,6 +63,28 @@ bool DeniedEverywhere(const Config& config, const policy::Principal& who,
   return true;
 }
 
+// Resources are decided on their canonical URI (resource_uri.h): a rule spelling one otherwise
+// ("FILE:///pub/*", "file:///pub/%70rivate/*") would never match. Rules stay as written, since a
+// glob with ':' need not be a URI; mcpgw check says so instead.
+std::optional<std::string> UncanonicalUriRule(const std::string& tool) {
+  if (tool.find(':') == std::string::npos) return std::nullopt;
+  protocol::Result<std::string> canonical = CanonicalUri(tool);
+  if (!canonical.ok() || *canonical == tool) return std::nullopt;
+  return fmt::format(
+      "tool \"{}\" is a resource URI not in canonical form; resources are decided on \"{}\"",
+      tool, *canonical);
+}
+
+void AddUriRuleWarnings(const Config& config, std::vector<std::string>& warnings) {
+  for (const auto& [name, body] : config.permissions.policies) {
+    for (std::size_t i = 0; i < body.rules.size(); ++i) {
+      if (auto warning = UncanonicalUriRule(body.rules[i].tool)) {
+        warnings.push_back(fmt::format("policies.{}.rules[{}]: {}", name, i, *warning));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string ExplainDecision(const Config& config, const policy::Principal& who,
@@ -85,6 +109,7 @@ std::vector<std::string> AccessWarnings(const Config& config) {
                       name, i, body.rules[i].server));
     }
   }
+  AddUriRuleWarnings(config, warnings);
   const std::set<std::string> probes = ProbeNames(config);
   for (const policy::KeyEntry& key : config.keys) {
     if (!DeniedEverywhere(config, {key.name, key.team, key.org}, probes)) continue;

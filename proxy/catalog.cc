@@ -2,6 +2,7 @@
 
 #include "protocol/log.h"
 #include "proxy/naming.h"
+#include "proxy/resource_uri.h"
 
 #include <mutex>
 #include <optional>
@@ -87,23 +88,38 @@ void AddNamed(NamedList& list, const std::string& server, const Json& item,
   list.items.push_back(*std::move(shown));
 }
 
-// Adds an entry keyed by item[key] ("uri" or "uriTemplate") unless another server has it.
-// Returns whether it was added.
-bool AddKeyed(std::unordered_map<std::string, std::string>& index, Json& list,
-              const std::string& server, const Json& item, const char* key, Drops& drops) {
+// The key an item is found by: the canonical form of its "uri", so that a request is routed by the
+// spelling it is decided on; a "uriTemplate" that is no URI (say, "{+base}/x") keeps its text.
+Result<std::string> IndexKey(const std::string& value, const char* key) {
+  Result<std::string> canonical = CanonicalUri(value);
+  if (!canonical.ok() && std::string_view(key) == "uriTemplate") return value;
+  return canonical;
+}
+
+// Adds an entry keyed by IndexKey(item[key]) ("uri" or "uriTemplate") unless another server has
+// it. Returns the key when it was added.
+std::optional<std::string> AddKeyed(std::unordered_map<std::string, std::string>& index,
+                                    Json& list, const std::string& server, const Json& item,
+                                    const char* key, Drops& drops) {
   const std::string* value = StringField(item, key);
   if (value == nullptr) {
     drops.insert(fmt::format("dropping a resource of server '{}' that has no {}", server, key));
-    return false;
+    return std::nullopt;
   }
-  auto [it, inserted] = index.try_emplace(*value, server);
+  Result<std::string> indexed = IndexKey(*value, key);
+  if (!indexed.ok()) {
+    drops.insert(fmt::format("dropping resource '{}' of server '{}': {}", *value, server,
+                             indexed.status().message()));
+    return std::nullopt;
+  }
+  auto [it, inserted] = index.try_emplace(*indexed, server);
   if (!inserted) {
     drops.insert(fmt::format("dropping resource '{}' of server '{}': server '{}' lists it first",
                              *value, server, it->second));
-    return false;
+    return std::nullopt;
   }
   list.push_back(item);
-  return true;
+  return *std::move(indexed);
 }
 
 void AddResources(ResourceIndex& index, const std::string& server, const Offer& offer,
@@ -112,9 +128,8 @@ void AddResources(ResourceIndex& index, const std::string& server, const Offer& 
     AddKeyed(index.by_uri, index.resources, server, item, "uri", drops);
   }
   for (const Json& item : ArrayOrEmpty(offer.resource_templates)) {
-    if (AddKeyed(index.by_template, index.templates, server, item, "uriTemplate", drops)) {
-      index.patterns.push_back({UriTemplate(item["uriTemplate"].get<std::string>()), server});
-    }
+    auto text = AddKeyed(index.by_template, index.templates, server, item, "uriTemplate", drops);
+    if (text) index.patterns.push_back({UriTemplate(*text), server});
   }
 }
 
@@ -161,17 +176,24 @@ Result<Route> ResolveNamed(const NamedList& list, std::string_view exposed,
   return Status(StatusCode::kInvalidArgument, fmt::format("Unknown {}: {}", kind, exposed));
 }
 
+// Routes uri by its canonical form, which is also the route's name: what is decided and forwarded.
 Result<Route> ResolveUri(const ResourceIndex& index, std::string_view uri) {
-  std::string key(uri);
+  Result<std::string> canonical = CanonicalUri(uri);
+  if (!canonical.ok()) {  // a uriTemplate that is no URI is still named by its text
+    auto it = index.by_template.find(std::string(uri));
+    if (it == index.by_template.end()) return canonical.status();
+    return Route{it->second, it->first};
+  }
+  const std::string& key = *canonical;
   if (auto it = index.by_uri.find(key); it != index.by_uri.end()) return Route{it->second, key};
   // completion/complete names a template by its uriTemplate text.
   if (auto it = index.by_template.find(key); it != index.by_template.end()) {
     return Route{it->second, key};
   }
   for (const TemplateRoute& route : index.patterns) {
-    if (route.pattern.Matches(uri)) return Route{route.server, key};
+    if (route.pattern.Matches(key)) return Route{route.server, key};
   }
-  return Status(StatusCode::kInvalidArgument, "Unknown resource: " + key);
+  return Status(StatusCode::kInvalidArgument, "Unknown resource: " + std::string(uri));
 }
 
 }  // namespace

@@ -81,8 +81,10 @@ class Catalog {
   // "Unknown tool: NAME" (or "Unknown prompt: NAME").
   Result<Route> ResolveTool(std::string_view exposed) const;
   Result<Route> ResolvePrompt(std::string_view exposed) const;
-  // Routes a resource URI: an exact listed URI first, then the servers' URI templates.
-  // Fails with kInvalidArgument "Unknown resource: URI".
+  // Routes a resource URI by its canonical form (resource_uri.h), which is the route's name: an
+  // exact listed URI first (listed URIs are indexed canonical too), then the servers' URI
+  // templates. Fails with kInvalidArgument: "Invalid resource URI: why: URI" when it has no
+  // canonical form, "Unknown resource: URI" when no server has it.
   Result<Route> ResolveResource(std::string_view uri) const;
 
  private:

@@ -1,11 +1,11 @@
 #include "proxy/json_schema.h"
 
 #include "protocol/log.h"
+#include "proxy/regex_keywords.h"
 #include "proxy/schema_compat.h"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
 #include <exception>
@@ -20,31 +20,10 @@ using protocol::StatusCode;
 
 struct JsonSchema::Compiled {
   valijson::Schema schema;
-  valijson::Schema without_regexes;  // for values with strings over kMaxRegexInput
+  std::vector<std::unique_ptr<valijson::Schema>> subschemas;  // schema's keywords point here
 };
 
 namespace {
-
-// Compiles draft7 into schema. Throws what valijson throws.
-void Parse(const Json& draft7, valijson::Schema& schema) {
-  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(draft7), schema);
-}
-
-bool HasLongString(const Json& value, std::size_t limit) {
-  if (value.is_string()) return value.get_ref<const std::string&>().size() > limit;
-  if (value.is_array()) {
-    for (const Json& element : value) {
-      if (HasLongString(element, limit)) return true;
-    }
-  }
-  if (value.is_object()) {
-    for (const auto& [key, element] : value.items()) {
-      if (key.size() > limit || HasLongString(element, limit)) return true;
-    }
-  }
-  return false;
-}
 
 // valijson names each step "[name]" or "[index]" after a "<root>"; a JSON pointer escapes ~ and /.
 std::string Pointer(const std::vector<std::string>& context) {
@@ -97,13 +76,10 @@ JsonSchema::~JsonSchema() = default;
 
 Result<std::shared_ptr<const JsonSchema>> JsonSchema::Compile(const Json& schema,
                                                               std::vector<std::string>& notes) {
-  std::vector<std::string> unused;
   const Json draft7 = ToDraft7(schema, notes);
-  const Json without_regexes = ToDraft7(schema, unused, Regexes::kDrop);
   auto compiled = std::make_unique<Compiled>();
   try {  // the third-party edge: valijson reports a schema it cannot parse by throwing
-    Parse(draft7, compiled->schema);
-    Parse(without_regexes, compiled->without_regexes);
+    ParseWithRegexKeywords(draft7, compiled->schema, compiled->subschemas);
   } catch (const std::exception& e) {
     return Status(StatusCode::kInvalidArgument, std::string("schema not understood: ") + e.what());
   }
@@ -111,13 +87,12 @@ Result<std::shared_ptr<const JsonSchema>> JsonSchema::Compile(const Json& schema
 }
 
 std::vector<SchemaViolation> JsonSchema::Validate(const Json& value) const {
-  valijson::Validator validator;  // per call: it caches regexes and is not thread-safe
+  valijson::Validator validator;  // per call: it is not thread-safe
   valijson::ValidationResults results;
   bool valid = true;
-  const valijson::Schema& schema =
-      HasLongString(value, kMaxRegexInput) ? compiled_->without_regexes : compiled_->schema;
   try {
-    valid = validator.validate(schema, valijson::adapters::NlohmannJsonAdapter(value), &results);
+    valid = validator.validate(compiled_->schema, valijson::adapters::NlohmannJsonAdapter(value),
+                               &results);
   } catch (const std::exception& e) {
     log::Debug("json schema: validation stopped early: {}", e.what());
   }

@@ -16,7 +16,7 @@ struct SchemaViolation {
 };
 
 // A JSON Schema compiled once for many validations: draft-07 as the library (valijson) knows it,
-// after ToDraft7. Immutable once built, so any number of threads may validate at once.
+// after ToDraft7, with regular expressions checked by RE2 (regex_keywords.h). Immutable once built, so any number of threads may validate at once.
 class JsonSchema {
  public:
   // Compiles schema. Never fetches anything: remote $refs are replaced by `true` first. Fails
@@ -28,13 +28,11 @@ class JsonSchema {
   ~JsonSchema();
 
   // Every violation of the schema by value; empty when it conforms. Never throws: should the
-  // library fail mid-way (a pattern std::regex rejects), what it found so far is returned. A value
-  // with a string or key longer than kMaxRegexInput skips "pattern", "patternProperties" and
-  // "format" (std::regex would overflow the stack on it) and is checked against the rest.
+  // library fail mid-way, what it found so far is returned. Regular expressions ("pattern",
+  // "patternProperties", "format") run on RE2, in time linear in the value's size.
   std::vector<SchemaViolation> Validate(const protocol::Json& value) const;
 
  private:
-  static constexpr std::size_t kMaxRegexInput = 4096;
   struct Compiled;  // the library's schemas; defined in json_schema.cc
   explicit JsonSchema(std::unique_ptr<Compiled> compiled);
 

@@ -12,14 +12,12 @@ namespace mcpgw::proxy {
 // - a "$ref" that does not start with '#' (a remote or relative document) becomes `true`;
 // - the 2019-09/2020-12 "prefixItems" (+ "items") become draft-07 "items" (+ "additionalItems"),
 //   and "dependentRequired"/"dependentSchemas" become "dependencies";
-// - a "pattern" that std::regex cannot compile is dropped.
-// With Regexes::kDrop, every keyword that runs std::regex is removed as well ("pattern", "format",
-// and "patternProperties" with the "additionalProperties" beside it), for values whose strings are
-// too long for std::regex, which recurses per character. Each rewrite adds a line to notes. Values
-// under "enum", "const", "default" and "examples" are data, not schemas, and are left alone. Pure;
-// never throws on any JSON input.
-enum class Regexes { kKeep, kDrop };
-protocol::Json ToDraft7(const protocol::Json& schema, std::vector<std::string>& notes,
-                        Regexes regexes = Regexes::kKeep);
+// - "pattern", "patternProperties" (with the "additionalProperties" beside it) and "format" become
+//   the private keywords of regex_keywords.h, checked with RE2; a regex RE2 cannot compile is
+//   dropped (with its patternProperties' "additionalProperties"), a format not checked is dropped.
+// Each rewrite that leaves something unchecked adds a line to notes. Values under "enum", "const",
+// "default" and "examples" are data, not schemas, and are left alone. Pure; never throws on any
+// JSON input.
+protocol::Json ToDraft7(const protocol::Json& schema, std::vector<std::string>& notes);
 
 }  // namespace mcpgw::proxy

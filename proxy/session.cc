@@ -222,8 +222,12 @@ Result<Route> Session::ResolveCompletionRef(const Json& params) const {
 Json Session::RewriteForUpstream(const std::string& method, Json params, const std::string& name) {
   if (method == "tools/call" || method == "prompts/get") {
     params["name"] = name;
+  } else if (method.starts_with("resources/")) {
+    params["uri"] = name;  // the canonical URI: the upstream reads what was decided
   } else if (method == "completion/complete" && params["ref"].contains("name")) {
     params["ref"]["name"] = name;
+  } else if (method == "completion/complete" && params["ref"].contains("uri")) {
+    params["ref"]["uri"] = name;
   }
   return params;
 }

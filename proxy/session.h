@@ -99,6 +99,8 @@ class Session : public NotificationHub::Member {
   // Ok when the caller's rate limits (README "Rate limits") allow a routed request, taking a
   // token; else kRateLimited with detail {retry_after_ms}.
   protocol::Status RateLimit(const std::string& method, const Route& route);
+  // params as the upstream gets them: the item's real name (route.name) in place of the name or
+  // resource URI the caller used.
   static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
                                            const std::string& name);
   // Tells `settled` (when set) whether the upstream accepted the request, before the answer.

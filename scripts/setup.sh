@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libssl-dev
           libcli11-dev libfmt-dev doctest-dev libboost-dev
-          libvalijson-dev json-schema-test-suite
+          libvalijson-dev json-schema-test-suite libre2-dev
           wrk                       # the benchmark's load generator (its smoke run is a test)
           python3-prometheus-client)  # the e2e tests parse /metrics with it
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -42,5 +42,17 @@ TEST_CASE("AccessWarnings names rules that never apply and keys denied everythin
   CHECK(warnings[1] == "key \"locked\" is denied everything on every configured server");
 }
 
+TEST_CASE("AccessWarnings names a resource rule that is not in canonical form") {
+  Config config = SeedConfig();
+  config.permissions.policies["seed"].rules = {{"filesystem", "file:///pub/*", Level::kExecute},
+                                               {"filesystem", "FILE:///pub/%70rivate/*", Level::kDeny},
+                                               {"filesystem", "read_*", Level::kExecute}};
+  std::vector<std::string> warnings = AccessWarnings(config);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0] ==
+        "policies.seed.rules[1]: tool \"FILE:///pub/%70rivate/*\" is a resource URI not in canonical "
+        "form; resources are decided on \"file:///pub/private/*\"");
+}
+
 }  // namespace
 }  // namespace mcpgw::proxy

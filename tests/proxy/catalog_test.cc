@@ -332,6 +332,21 @@ TEST_CASE("Catalog rejects an unknown resource with the exact message") {
                "Unknown resource: test://static/resource/1/2");
 }
 
+TEST_CASE("Catalog routes a resource by its canonical URI, listed or requested") {
+  Catalog catalog({});
+  (void)catalog.Update("fs", Resources({"FILE:///srv/%7euser/a.txt"}, {"file:///{+path}"}));
+  (void)catalog.Update("ev", Resources({}, {"{+base}/x"}));  // no URI: kept by its text
+  CHECK(Names(catalog.Resources(), "uri") == std::vector<std::string>{"FILE:///srv/%7euser/a.txt"});
+  CheckRoute(catalog.ResolveResource("file:///srv/~user/a.txt"), "fs", "file:///srv/~user/a.txt");
+  CheckRoute(catalog.ResolveResource("file:///srv//x/./../%7Euser/a.txt"), "fs",
+             "file:///srv/~user/a.txt");
+  CheckRoute(catalog.ResolveResource("file:///pub/../pub/private/key"), "fs",
+             "file:///pub/private/key");
+  CheckRoute(catalog.ResolveResource("{+base}/x"), "ev", "{+base}/x");
+  CheckUnknown(catalog.ResolveResource("file:///pub/../../etc/shadow"),
+               "Invalid resource URI: \"..\" above the root: file:///pub/../../etc/shadow");
+}
+
 TEST_CASE("Catalog reports which lists an update changed") {
   Catalog catalog({});
   auto offer = std::make_shared<Offer>(*Tools({"t"}));
