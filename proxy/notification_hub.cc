@@ -1,6 +1,7 @@
 #include "proxy/notification_hub.h"
 
 #include "protocol/log.h"
+#include "proxy/resource_uri.h"
 
 #include <algorithm>
 #include <array>
@@ -51,8 +52,13 @@ bool MayReadServer(const Access& access, const std::string& server) {
 
 }  // namespace
 
-// Canonical URI matching slots in here: both the subscriptions and the updates go through it.
-std::string ResourceKey(std::string_view uri) { return std::string(uri); }
+// Subscriptions and updates compare URIs in canonical form, so an update spelled differently
+// from the subscription (case, escapes, dot segments) still reaches its subscribers. A URI
+// without a canonical form is compared as written.
+std::string ResourceKey(std::string_view uri) {
+  protocol::Result<std::string> canonical = CanonicalUri(uri);
+  return canonical.ok() ? std::move(canonical).value() : std::string(uri);
+}
 
 NotificationHub::NotificationHub(Upstreams& upstreams) : upstreams_(upstreams) {}
 

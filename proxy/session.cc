@@ -142,14 +142,14 @@ void Session::Dispatch(Message& request, const Responder& responder) {
       return reply(*rejected);
     }
   }
+  params = RewriteForUpstream(method, std::move(params), route->name);
   if (method == "resources/subscribe") {
     return Subscribe(request, responder, route->server, std::move(params));
   }
   if (method == "resources/unsubscribe") {
     return Unsubscribe(request, responder, route->server, std::move(params));
   }
-  Forward(request, responder, route->server,
-          RewriteForUpstream(method, std::move(params), route->name));
+  Forward(request, responder, route->server, std::move(params));
 }
 
 void Session::AnswerList(const ListMethod& list, const Responder& responder) {
@@ -242,7 +242,7 @@ Json Session::Initialize(const Json& params) {
 
 void Session::Subscribe(const Message& request, const Responder& responder,
                         const std::string& server, Json params) {
-  const std::string uri = params["uri"].get<std::string>();  // Resolve checked it is a string
+  const std::string uri = params["uri"].get<std::string>();  // the canonical URI, routed on
   if (!gateway_.notifications().Subscribe(this, server, uri)) {
     return responder.Answer(Json::object());  // the upstream already has it
   }

@@ -178,6 +178,15 @@ TEST_CASE("NotificationHub gives updates only to subscribers that may read the r
   CHECK(bystander.got.empty());
 }
 
+TEST_CASE("NotificationHub matches an update to its subscription in canonical form") {
+  Hub h;
+  FakeMember& full = h.Join("full");
+  h.hub.Subscribe(&full, "a", "file:///pub/readme.txt");
+  h.hub.FromUpstream("a", Updated("FILE:///pub//./%72eadme.txt"));
+  REQUIRE(full.got.size() == 1);
+  CHECK(full.got[0].params["uri"] == "FILE:///pub//./%72eadme.txt");  // passed on as sent
+}
+
 TEST_CASE("NotificationHub unsubscribes upstream when the last subscriber's session ends") {
   Hub h;
   FakeMember& staying = h.Join("full");
