@@ -202,8 +202,9 @@ void NotificationHub::DeliverUpdate(const std::string& server, const Message& up
     log::Debug("[{}] dropped an update of {}: no session subscribed to it", server, uri);
     return;
   }
+  const std::string& canonical = found->first.second;  // rules are decided on canonical URIs
   for (Member* member : found->second.members) {
-    if (member->access().MayRead(server, uri)) member->Deliver(update);
+    if (member->access().MayRead(server, canonical)) member->Deliver(update);
   }
 }
 
