@@ -1,8 +1,10 @@
 #include "proxy/http_server.h"
 
 #include "protocol/log.h"
+#include "proxy/http_body_limit.h"
 #include "proxy/http_metrics.h"
 #include "proxy/http_reply.h"
+#include "proxy/http_routes.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -85,10 +87,11 @@ void HttpServer::Configure() {
   // after which every client reconnects).
   server_->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return Guard(req, res) ? httplib::Server::HandlerResponse::Unhandled
+    return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
                            : httplib::Server::HandlerResponse::Handled;
   });
   server_->set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    ApplyCloseAfter(res);
     CountHttpBytes(gateway_.metrics(), req, res);
   });
   server_->set_error_handler(
@@ -110,6 +113,17 @@ void HttpServer::Configure() {
       });
 }
 
+// Runs once the headers are read, before any body byte: the framing checks, then Guard. A
+// refused request's body is never read, nor one httplib leaves unread, so the connection ends
+// with the response.
+bool HttpServer::Admit(const httplib::Request& req, httplib::Response& res) const {
+  HttpCheck check = CheckFraming(req, settings_.max_message_bytes);
+  if (check) SendRefusal(res, *check);
+  bool admitted = !check && Guard(req, res);
+  if (admitted ? BodyLeftUnread(req) : DeclaresBody(req)) CloseAfter(res);
+  return admitted;
+}
+
 // Origin and Host are checked on the MCP paths; the health endpoints answer load balancers.
 bool HttpServer::Guard(const httplib::Request& req, httplib::Response& res) const {
   if (req.path == "/healthz" || req.path == "/readyz") return true;
@@ -122,19 +136,40 @@ bool HttpServer::Guard(const httplib::Request& req, httplib::Response& res) cons
 void HttpServer::Route() {
   using httplib::Request;
   using httplib::Response;
-  server_->Post("/mcp", [this](const Request& req, Response& res) { endpoint_.Post(req, res); });
-  server_->Get("/mcp", [this](const Request& req, Response& res) { endpoint_.Get(req, res); });
-  server_->Delete("/mcp",
-                  [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
-  server_->Get("/sse", [this](const Request& req, Response& res) { legacy_.Open(req, res); });
-  server_->Post("/messages", [this](const Request& req, Response& res) { legacy_.Post(req, res); });
-  server_->Get("/healthz", [](const Request&, Response& res) {
+  HttpRoutes routes;
+  routes.Post("/mcp", [this](const Request& req, Response& res) { endpoint_.Post(req, res); });
+  routes.Get("/mcp", [this](const Request& req, Response& res) { endpoint_.Get(req, res); });
+  routes.Delete("/mcp", [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
+  routes.Get("/sse", [this](const Request& req, Response& res) { legacy_.Open(req, res); });
+  routes.Post("/messages", [this](const Request& req, Response& res) { legacy_.Post(req, res); });
+  routes.Get("/healthz", [](const Request&, Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
-  server_->Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
-  if (admin_) admin_->Route(*server_);
-  server_->Get("/metrics",
-               [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
+  routes.Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
+  if (admin_) admin_->Route(routes);
+  routes.Get("/metrics",
+             [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
+  Install(routes);
+}
+
+// Every route that may carry a body reads it through ReadBodyThen, and so do the methods with a
+// body on every other path (404), since httplib would read those whole.
+void HttpServer::Install(const HttpRoutes& routes) {
+  const std::size_t limit = settings_.max_message_bytes;
+  for (const HttpRoutes::Route& route : routes.routes()) {
+    if (route.method == "GET") server_->Get(route.pattern, route.handler);
+    if (route.method == "POST") server_->Post(route.pattern, ReadBodyThen(limit, route.handler));
+    if (route.method == "PUT") server_->Put(route.pattern, ReadBodyThen(limit, route.handler));
+    if (route.method == "DELETE") {
+      server_->Delete(route.pattern, ReadBodyThen(limit, route.handler));
+    }
+  }
+  auto unrouted = [](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader&) {
+    res.status = 404;
+    if (DeclaresBody(req)) CloseAfter(res);
+  };
+  server_->Post(".*", unrouted).Put(".*", unrouted).Patch(".*", unrouted).Delete(".*", unrouted);
 }
 
 // 200 when every enabled upstream is connected (503 otherwise, and while draining), with each

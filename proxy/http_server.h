@@ -4,6 +4,7 @@
 #include "proxy/admin_api.h"
 #include "proxy/gateway.h"
 #include "proxy/http_checks.h"
+#include "proxy/http_routes.h"
 #include "proxy/http_session_registry.h"
 #include "proxy/legacy_sse.h"
 #include "proxy/mcp_endpoint.h"
@@ -45,6 +46,8 @@ class HttpServer {
   protocol::Status Create();
   void Configure();
   void Route();
+  void Install(const HttpRoutes& routes);
+  bool Admit(const httplib::Request& req, httplib::Response& res) const;
   bool Guard(const httplib::Request& req, httplib::Response& res) const;
   void Ready(httplib::Response& res) const;
   void WaitAndDrain();
