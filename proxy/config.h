@@ -36,6 +36,12 @@ struct GatewaySettings {
   // How long SIGTERM/SIGINT waits for calls in flight before the upstreams are stopped.
   std::chrono::milliseconds drain_timeout{10000};
   std::chrono::milliseconds sse_keepalive{15000};  // between comment lines on idle SSE streams
+  std::size_t http_max_header_bytes = 64 * 1024;   // a request's line and header lines (431)
+  std::size_t http_max_headers = 100;              // a request's header fields (431)
+  // From a request's first byte to the end of its header, and for its whole body; a client too
+  // slow is disconnected.
+  std::chrono::milliseconds http_header_timeout{10000};
+  std::chrono::milliseconds http_body_timeout{30000};
 };
 
 // One entry of a key's "rate_limits": calls to tools (prompts, resources) matching `tool` of

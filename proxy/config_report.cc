@@ -108,6 +108,10 @@ void DescribeGateway(const GatewaySettings& gateway, std::string& out) {
   fmt::format_to(line, "  shutdown_grace_ms: {}\n", gateway.shutdown_grace.count());
   fmt::format_to(line, "  max_message_bytes: {}\n", gateway.max_message_bytes);
   fmt::format_to(line, "  workers: {}\n", gateway.workers);
+  fmt::format_to(line, "  http_max_header_bytes: {}\n", gateway.http_max_header_bytes);
+  fmt::format_to(line, "  http_max_headers: {}\n", gateway.http_max_headers);
+  fmt::format_to(line, "  http_header_timeout_ms: {}\n", gateway.http_header_timeout.count());
+  fmt::format_to(line, "  http_body_timeout_ms: {}\n", gateway.http_body_timeout.count());
 }
 
 }  // namespace

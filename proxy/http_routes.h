@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <functional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ class HttpRoutes {
   struct Route {
     std::string method;
     std::string pattern;
+    bool exact;         // the pattern has no regex syntax: compared as a string
+    std::regex regex;   // unless exact
     Handler handler;
   };
 
@@ -27,7 +30,9 @@ class HttpRoutes {
   HttpRoutes& Put(const std::string& pattern, Handler handler);
   HttpRoutes& Delete(const std::string& pattern, Handler handler);
 
-  const std::vector<Route>& routes() const { return routes_; }
+  // The first route for the request's method (HEAD takes GET's routes) and path, with the
+  // pattern's groups in req.matches; null when none matches.
+  const Route* Find(httplib::Request& req) const;
 
  private:
   HttpRoutes& Add(std::string method, const std::string& pattern, Handler handler);

@@ -1,7 +1,7 @@
 #include "proxy/http_server.h"
 
 #include "protocol/log.h"
-#include "proxy/http_body_limit.h"
+#include "proxy/http_framing.h"
 #include "proxy/http_metrics.h"
 #include "proxy/http_reply.h"
 #include "proxy/http_routes.h"
@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <limits>
 #include <thread>
 
 namespace mcpgw::proxy {
@@ -35,10 +34,39 @@ std::string HostForUrl(const std::string& host) {
   return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
-// The HTTP workers. cpp-httplib gives each open connection a thread for as long as it stays open
-// (keep-alive included), and each SSE stream holds one too, so this bounds the connections served
-// at once; an idle thread costs little more than the touched part of its stack.
+// The HTTP workers. The listener gives each open connection a thread for as long as it stays
+// open (keep-alive included), and each SSE stream holds one too, so this bounds the connections
+// served at once; an idle thread costs little more than the touched part of its stack.
 constexpr std::size_t kHttpThreads = 256;
+
+HttpListenerOptions ListenerOptions(const GatewaySettings& settings) {
+  HttpListenerOptions options;
+  options.limits = {settings.http_max_header_bytes, settings.http_max_headers,
+                    settings.max_message_bytes};
+  options.header_timeout = settings.http_header_timeout;
+  options.body_timeout = settings.http_body_timeout;
+  options.threads = kHttpThreads;
+  options.tls_cert = settings.tls_cert;
+  options.tls_key = settings.tls_key;
+  return options;
+}
+
+// A handler's exception is logged and answered with 500 and a JSON-RPC internal error.
+void SendInternalError(const httplib::Request& req, httplib::Response& res,
+                       std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log::Error("{} {} failed: {}", req.method, req.path, e.what());
+  } catch (...) {
+    log::Error("{} {} failed", req.method, req.path);
+  }
+  res = httplib::Response();
+  res.status = 500;
+  res.set_content(protocol::Serialize(protocol::MakeError(
+                      nullptr, {protocol::error_code::kInternalError, "Internal error", nullptr})),
+                  "application/json");
+}
 
 }  // namespace
 
@@ -50,7 +78,8 @@ HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* r
                settings_.allowed_hosts),
       sessions_(gateway),
       endpoint_(sessions_, tokens_, in_flight_, gateway.config().keys, settings_.sse_keepalive),
-      legacy_(gateway, in_flight_, settings_.sse_keepalive) {
+      legacy_(gateway, in_flight_, settings_.sse_keepalive),
+      listener_(*this, ListenerOptions(settings_)) {
   if (registry != nullptr) admin_.emplace(gateway, *registry, SplitListen(settings_.listen).first);
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");  // start-up
 }
@@ -65,63 +94,36 @@ void HttpServer::Stop() {
   (void)!write(stop_pipe_[1], &byte, 1);
 }
 
-Status HttpServer::Create() {
-  if (settings_.tls_cert.empty()) {
-    server_ = std::make_unique<httplib::Server>();
-    return Status::Ok();
+// Once the headers are read, before any body byte: the framing checks, Guard, and that a route
+// takes the request (404 otherwise: no body is read for a path nobody serves).
+bool HttpServer::Admit(httplib::Request& req, httplib::Response& res) {
+  if (HttpCheck check = CheckFraming(req)) {
+    SendRefusal(res, *check);
+    return false;
   }
-  server_ =
-      std::make_unique<httplib::SSLServer>(settings_.tls_cert.c_str(), settings_.tls_key.c_str());
-  if (server_->is_valid()) return Status::Ok();
-  return Status(
-      StatusCode::kInvalidArgument,
-      "cannot load the TLS certificate " + settings_.tls_cert + " and key " + settings_.tls_key);
+  if (!Guard(req, res)) return false;
+  if (routes_.Find(req) != nullptr) return true;
+  res.status = 404;
+  return false;
 }
 
-void HttpServer::Configure() {
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
-  server_->set_payload_max_length(settings_.max_message_bytes);
-  // Small JSON answers must leave at once, not wait for the client's delayed ACK (Nagle).
-  server_->set_tcp_nodelay(true);
-  // A client keeps its connection for as many requests as it likes (cpp-httplib's default is 5,
-  // after which every client reconnects).
-  server_->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
-  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
-                           : httplib::Server::HandlerResponse::Handled;
-  });
-  server_->set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    ApplyCloseAfter(res);
-    CountHttpBytes(gateway_.metrics(), req, res);
-  });
-  server_->set_error_handler(
-      [](const httplib::Request&, httplib::Response& res) { FillErrorBody(res); });
-  server_->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          log::Error("{} {} failed: {}", req.method, req.path, e.what());
-        } catch (...) {
-          log::Error("{} {} failed", req.method, req.path);
-        }
-        res.status = 500;
-        res.set_content(
-            protocol::Serialize(protocol::MakeError(
-                nullptr, {protocol::error_code::kInternalError, "Internal error", nullptr})),
-            "application/json");
-      });
+void HttpServer::Handle(httplib::Request& req, httplib::Response& res) {
+  const HttpRoutes::Route* route = routes_.Find(req);
+  if (route == nullptr) {  // Admit has refused such a request already
+    res.status = 404;
+    return;
+  }
+  try {
+    route->handler(req, res);
+  } catch (...) {
+    SendInternalError(req, res, std::current_exception());
+  }
+  if (res.status == -1) res.status = 200;
 }
 
-// Runs once the headers are read, before any body byte: the framing checks, then Guard. A
-// refused request's body is never read, nor one httplib leaves unread, so the connection ends
-// with the response.
-bool HttpServer::Admit(const httplib::Request& req, httplib::Response& res) const {
-  HttpCheck check = CheckFraming(req, settings_.max_message_bytes);
-  if (check) SendRefusal(res, *check);
-  bool admitted = !check && Guard(req, res);
-  if (admitted ? BodyLeftUnread(req) : DeclaresBody(req)) CloseAfter(res);
-  return admitted;
+void HttpServer::Complete(const httplib::Request& req, httplib::Response& res) {
+  if (res.status >= 400) FillErrorBody(res);
+  CountHttpBytes(gateway_.metrics(), req, res);
 }
 
 // Origin and Host are checked on the MCP paths; the health endpoints answer load balancers.
@@ -136,40 +138,18 @@ bool HttpServer::Guard(const httplib::Request& req, httplib::Response& res) cons
 void HttpServer::Route() {
   using httplib::Request;
   using httplib::Response;
-  HttpRoutes routes;
-  routes.Post("/mcp", [this](const Request& req, Response& res) { endpoint_.Post(req, res); });
-  routes.Get("/mcp", [this](const Request& req, Response& res) { endpoint_.Get(req, res); });
-  routes.Delete("/mcp", [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
-  routes.Get("/sse", [this](const Request& req, Response& res) { legacy_.Open(req, res); });
-  routes.Post("/messages", [this](const Request& req, Response& res) { legacy_.Post(req, res); });
-  routes.Get("/healthz", [](const Request&, Response& res) {
+  routes_.Post("/mcp", [this](const Request& req, Response& res) { endpoint_.Post(req, res); });
+  routes_.Get("/mcp", [this](const Request& req, Response& res) { endpoint_.Get(req, res); });
+  routes_.Delete("/mcp", [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
+  routes_.Get("/sse", [this](const Request& req, Response& res) { legacy_.Open(req, res); });
+  routes_.Post("/messages", [this](const Request& req, Response& res) { legacy_.Post(req, res); });
+  routes_.Get("/healthz", [](const Request&, Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
-  routes.Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
-  if (admin_) admin_->Route(routes);
-  routes.Get("/metrics",
-             [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
-  Install(routes);
-}
-
-// Every route that may carry a body reads it through ReadBodyThen, and so do the methods with a
-// body on every other path (404), since httplib would read those whole.
-void HttpServer::Install(const HttpRoutes& routes) {
-  const std::size_t limit = settings_.max_message_bytes;
-  for (const HttpRoutes::Route& route : routes.routes()) {
-    if (route.method == "GET") server_->Get(route.pattern, route.handler);
-    if (route.method == "POST") server_->Post(route.pattern, ReadBodyThen(limit, route.handler));
-    if (route.method == "PUT") server_->Put(route.pattern, ReadBodyThen(limit, route.handler));
-    if (route.method == "DELETE") {
-      server_->Delete(route.pattern, ReadBodyThen(limit, route.handler));
-    }
-  }
-  auto unrouted = [](const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader&) {
-    res.status = 404;
-    if (DeclaresBody(req)) CloseAfter(res);
-  };
-  server_->Post(".*", unrouted).Put(".*", unrouted).Patch(".*", unrouted).Delete(".*", unrouted);
+  routes_.Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
+  if (admin_) admin_->Route(routes_);
+  routes_.Get("/metrics",
+              [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
 }
 
 // 200 when every enabled upstream is connected (503 otherwise, and while draining), with each
@@ -189,21 +169,16 @@ void HttpServer::Ready(httplib::Response& res) const {
 }
 
 Status HttpServer::Run(const std::string& listen) {
-  if (Status created = Create(); !created.ok()) return created;
-  Configure();
   Route();
   auto [host, port] = SplitListen(listen);
-  int bound = port == 0                           ? server_->bind_to_any_port(host)
-              : server_->bind_to_port(host, port) ? port
-                                                  : -1;
-  if (port < 0 || bound <= 0) {
-    return Status(StatusCode::kUnavailable, "cannot listen on " + listen);
-  }
+  if (port < 0) return Status(StatusCode::kUnavailable, "cannot listen on " + listen);
+  protocol::Result<int> bound = listener_.Bind(host, port);
+  if (!bound.ok()) return bound.status();
   log::Info("listening on {}://{}:{}/mcp", settings_.tls_cert.empty() ? "http" : "https",
-            HostForUrl(host), bound);
+            HostForUrl(host), *bound);
   std::thread drainer([this] { WaitAndDrain(); });
-  server_->listen_after_bind();  // returns once stopped and every worker has finished
-  Stop();                        // wakes the drainer if listening ended on its own
+  listener_.Serve();  // returns once stopped and every connection has ended
+  Stop();             // wakes the drainer if serving ended on its own
   drainer.join();
   gateway_.Stop();
   log::Info("HTTP server stopped");
@@ -217,7 +192,7 @@ void HttpServer::WaitAndDrain() {
   draining_ = true;
   log::Info("draining: no new connections; waiting up to {} ms for calls in flight",
             settings_.drain_timeout.count());
-  server_->stop();
+  listener_.Stop();
   sessions_.CloseStreams();
   if (!in_flight_.WaitForIdle(std::chrono::steady_clock::now() + settings_.drain_timeout)) {
     log::Warn("calls still waiting after {} ms fail now", settings_.drain_timeout.count());

@@ -190,7 +190,7 @@ describe("HTTP request limits", () => {
   });
 
   test("a gzip body (256 MB inflated) gets 415 and is not inflated", async () => {
-    const gz = zlib.gzipSync(Buffer.alloc(256 * 1024 * 1024), { level: 1 });
+    const gz = zlib.gzipSync(Buffer.alloc(256 * 1024 * 1024)); // about 250 kB: under the limit as sent
     const result = await flood(gw, post("/mcp", { "Content-Encoding": "gzip", "Content-Length": String(gz.length) }), {
       nextPiece: () => gz,
       limitBytes: gz.length,
