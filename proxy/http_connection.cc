@@ -36,9 +36,10 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // What a client may still send after the gateway stopped reading a request (a refused or
 // oversized body) is read and dropped for this long, up to this much, before the socket closes:
-// closing with unread bytes sends a reset, which can make the client lose the answer.
+// closing with unread bytes sends a reset, which can make the client lose the answer. A client
+// stops sending once it sees the answer and the end of the stream, typically well within this.
 constexpr std::chrono::milliseconds kLingerTime{1000};
-constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
 constexpr std::size_t kReadSize = 16 * 1024;
 
 const char* Reason(int status) {

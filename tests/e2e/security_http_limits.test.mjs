@@ -1,6 +1,7 @@
 // What a client may make the HTTP front read and hold: gateway.max_message_bytes bounds the body
-// bytes actually read (chunked, unsized or sized), compressed bodies are refused, and a second
-// Host, Origin or Mcp-Session-Id header is refused. Raw sockets from Node, so that the requests
+// bytes actually read (chunked, unsized or sized), compressed bodies are refused, the header is
+// bounded in bytes and in fields, a client too slow is cut off, and a second Host, Origin or
+// Mcp-Session-Id header is refused. Raw sockets from Node, so that the requests
 // can be as hostile as an attacker's; while one streams 200 MB, the gateway's VmRSS and thread
 // count are sampled from /proc.
 import assert from "node:assert/strict";
@@ -8,10 +9,12 @@ import fs from "node:fs";
 import net from "node:net";
 import zlib from "node:zlib";
 import { after, before, describe, test } from "node:test";
-import { makeWorkspace, upstreams, withTimeout } from "./helpers.mjs";
+import { makeWorkspace, sleep, upstreams, withTimeout } from "./helpers.mjs";
 import { connectHttpClient, initializeRequest, openSession, startHttpGateway } from "./http_helpers.mjs";
 
 const MAX_BODY = 1024 * 1024;
+const HEADER_TIMEOUT_MS = 1000;
+const BODY_TIMEOUT_MS = 1500;
 const FLOOD_BYTES = 200 * 1024 * 1024;
 const RSS_GROWTH_LIMIT_KB = 100 * 1024; // a flood read whole would add at least 200 MB
 const PIECE = Buffer.alloc(64 * 1024, "a");
@@ -36,11 +39,12 @@ function parseResponse(text) {
 
 /**
  * Connects, writes `head`, then the pieces of `nextPiece()` as fast as the gateway reads them,
- * up to `limitBytes` (then `tail`), stopping once the gateway closes or `stopWhen(received)`.
+ * up to `limitBytes` (then `tail`), stopping once the gateway closes or `stopWhen(received)`;
+ * `pauseMs` between pieces makes a slow client.
  * Meanwhile samples the gateway's VmRSS and threads. Resolves { response, sent, closedByGateway,
  * maxRssKb, maxThreads }.
  */
-async function flood(gw, head, { nextPiece = () => PIECE, limitBytes = FLOOD_BYTES, tail = "", stopWhen = () => false }) {
+async function flood(gw, head, { nextPiece = () => PIECE, limitBytes = FLOOD_BYTES, tail = "", stopWhen = () => false, pauseMs = 0 }) {
   const pid = gw.proc.pid;
   const socket = net.connect(Number(new URL(gw.base).port), "127.0.0.1");
   let received = "";
@@ -71,6 +75,7 @@ async function flood(gw, head, { nextPiece = () => PIECE, limitBytes = FLOOD_BYT
         socket.once("close", resolve);
       });
     }
+    if (pauseMs) await sleep(pauseMs);
   }
   if (!closedByGateway && !socket.destroyed && tail) socket.write(tail);
   await withTimeout(
@@ -92,12 +97,11 @@ async function exchange(gw, text) {
   return result.response;
 }
 
-// The gateway closes a connection whose body it stopped reading; when the client is still
-// sending then, the client's next write can fail before it has read the answer (Node drops the
-// socket on EPIPE), so a flood's answer may be missing, but the close may not.
+// The gateway answers, then closes a connection whose request it stopped reading (after reading
+// and dropping what still comes for a moment, so that the answer is not lost to a reset).
 function assertRefusedFlood(result, status, label) {
+  assertRpcError(result.response, status, label);
   assert.ok(result.closedByGateway, `${label}: the gateway closed the connection`);
-  if (result.response) assertRpcError(result.response, status, label);
 }
 
 function assertRpcError(response, status, label) {
@@ -115,7 +119,9 @@ describe("HTTP request limits", () => {
   let host;
   let baseline;
   before(async () => {
-    ws = makeWorkspace(() => ({ faulty: upstreams.faulty() }), { gateway: { max_message_bytes: MAX_BODY } });
+    ws = makeWorkspace(() => ({ faulty: upstreams.faulty() }), {
+      gateway: { max_message_bytes: MAX_BODY, http_header_timeout_ms: HEADER_TIMEOUT_MS, http_body_timeout_ms: BODY_TIMEOUT_MS },
+    });
     gw = await startHttpGateway(ws.configPath);
     host = new URL(gw.base).host;
     await openSession(gw.url); // warm: the first session's allocations are not the flood's
@@ -172,12 +178,53 @@ describe("HTTP request limits", () => {
     await assertStillServing();
   });
 
+  test("200 MB of header lines get 431 once past the header limit, in bounded memory", async () => {
+    const lines = Buffer.from(`X-Pad: ${"b".repeat(90)}\r\n`.repeat(650));
+    const result = await flood(gw, `POST /mcp HTTP/1.1\r\nHost: ${host}\r\n`, { nextPiece: () => lines });
+    assertRefusedFlood(result, 431, "header lines");
+    assertBounded(result, "header lines");
+    await assertStillServing();
+  });
+
+  test("one header line of 200 MB gets 431, in bounded memory", async () => {
+    const result = await flood(gw, `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nX-Big: `, {});
+    assertRefusedFlood(result, 431, "one long line");
+    assertBounded(result, "one long line");
+    await assertStillServing();
+  });
+
+  test("more header fields than the limit get 431 though small in total", async () => {
+    const fields = Array.from({ length: 150 }, (_, i) => [`X-Field-${i}`, "1"]);
+    const response = await exchange(gw, `${post("/mcp", [...fields, ["Content-Length", 0]])}`);
+    assertRpcError(response, 431, "150 fields");
+    await assertStillServing();
+  });
+
+  test("a client too slow with its header or its body is disconnected", async () => {
+    for (const [label, head, limitMs] of [
+      ["header", `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nX-Slow: `, HEADER_TIMEOUT_MS],
+      ["body", post("/mcp", { "Content-Length": 100000 }), BODY_TIMEOUT_MS],
+    ]) {
+      const started = Date.now();
+      // One byte every 100 ms, for at most 10 s: each read succeeds, only the whole is slow.
+      const result = await flood(gw, head, {
+        nextPiece: () => Buffer.from("a"),
+        limitBytes: 100,
+        pauseMs: 100,
+      });
+      const elapsed = Date.now() - started;
+      assert.ok(result.closedByGateway, `slow ${label}: the gateway closed the connection`);
+      assert.ok(elapsed < limitMs + 3000, `slow ${label}: closed after ${elapsed} ms`);
+    }
+    await assertStillServing();
+  });
+
   test("a 200 MB body without Content-Length is refused in bounded memory", async () => {
     const result = await flood(gw, post("/mcp"), {});
     // Read up to the connection's end it is too large (413); read as HTTP/1.1 frames it, it is no
     // body and the bytes after are no request (400). Either way the gateway stops reading.
+    assert.ok([400, 413].includes(result.response?.status), `unsized: ${result.response?.status}`);
     assert.ok(result.closedByGateway, "unsized: the gateway closed the connection");
-    if (result.response) assert.ok([400, 413].includes(result.response.status), `unsized: ${result.response.status}`);
     assertBounded(result, "unsized /mcp");
     await assertStillServing();
   });
