@@ -61,7 +61,6 @@ void SendInternalError(const httplib::Request& req, httplib::Response& res,
   } catch (...) {
     log::Error("{} {} failed", req.method, req.path);
   }
-  res = httplib::Response();
   res.status = 500;
   res.set_content(protocol::Serialize(protocol::MakeError(
                       nullptr, {protocol::error_code::kInternalError, "Internal error", nullptr})),
