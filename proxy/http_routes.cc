@@ -25,6 +25,10 @@ HttpRoutes& HttpRoutes::Delete(const std::string& pattern, Handler handler) {
   return Add("DELETE", pattern, std::move(handler));
 }
 
+HttpRoutes& HttpRoutes::Options(const std::string& pattern, Handler handler) {
+  return Add("OPTIONS", pattern, std::move(handler));
+}
+
 HttpRoutes& HttpRoutes::Add(std::string method, const std::string& pattern, Handler handler) {
   bool exact = IsPlainPath(pattern);
   routes_.push_back({std::move(method), pattern, exact, exact ? std::regex() : std::regex(pattern),

@@ -29,6 +29,7 @@ class HttpRoutes {
   HttpRoutes& Post(const std::string& pattern, Handler handler);
   HttpRoutes& Put(const std::string& pattern, Handler handler);
   HttpRoutes& Delete(const std::string& pattern, Handler handler);
+  HttpRoutes& Options(const std::string& pattern, Handler handler);  // e.g. CORS preflights
 
   // The first route for the request's method (HEAD takes GET's routes) and path, with the
   // pattern's groups in req.matches; null when none matches.

@@ -41,5 +41,15 @@ TEST_CASE("HttpRoutes finds a route by method and exact path or whole-path regex
   CHECK(routes.Find(dot) == nullptr);
 }
 
+TEST_CASE("HttpRoutes keeps OPTIONS routes apart from the others") {
+  HttpRoutes routes;
+  routes.Get("/admin/x", [](const httplib::Request&, httplib::Response&) {});
+  httplib::Request preflight = Request("OPTIONS", "/admin/x");
+  CHECK(routes.Find(preflight) == nullptr);
+  routes.Options("/admin/x", [](const httplib::Request&, httplib::Response&) {});
+  REQUIRE(routes.Find(preflight) != nullptr);
+  CHECK(routes.Find(preflight)->method == "OPTIONS");
+}
+
 }  // namespace
 }  // namespace mcpgw::proxy
