@@ -100,7 +100,7 @@ httplib::Server::Handler RequireJson(httplib::Server::Handler handler) {
 AdminApi::AdminApi(Gateway& gateway, Registry& registry, const std::string& listen_host)
     : gateway_(gateway), registry_(registry), loopback_(IsLoopbackHost(listen_host)) {}
 
-void AdminApi::Route(httplib::Server& server) {
+void AdminApi::Route(HttpRoutes& server) {
   constexpr const char* kServer = R"(/admin/servers/([A-Za-z0-9_-]+))";
   constexpr const char* kAlias = R"(/admin/aliases/([A-Za-z0-9_-]+))";
   server.Get("/admin/servers", [this](const Request& q, Response& r) { ListServers(q, r); });

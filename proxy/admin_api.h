@@ -1,6 +1,7 @@
 #pragma once
 
 #include "proxy/gateway.h"
+#include "proxy/http_routes.h"
 #include "proxy/registry.h"
 
 #include <httplib.h>
@@ -25,7 +26,7 @@ class AdminApi {
   AdminApi(Gateway& gateway, Registry& registry, const std::string& listen_host);
 
   // Adds the /admin routes. Handlers run on httplib worker threads.
-  void Route(httplib::Server& server);
+  void Route(HttpRoutes& server);
 
  private:
   using Request = httplib::Request;

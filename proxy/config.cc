@@ -93,6 +93,22 @@ bool IsOrigin(std::string_view s) {
 
 std::string ResolveCwd(const std::string& cwd, const std::filesystem::path& base_dir);
 
+void ParseHttpLimits(FieldReader& f, GatewaySettings& out) {
+  if (auto v = f.Integer("http_max_header_bytes", 1024, 16 * 1024 * 1024,
+                         "an integer from 1024 to 16777216")) {
+    out.http_max_header_bytes = *v;
+  }
+  if (auto v = f.Integer("http_max_headers", 8, 10000, "an integer from 8 to 10000")) {
+    out.http_max_headers = *v;
+  }
+  if (auto v = f.Integer("http_header_timeout_ms", 1, kMaxMillis, kPositiveMillis)) {
+    out.http_header_timeout = std::chrono::milliseconds(*v);
+  }
+  if (auto v = f.Integer("http_body_timeout_ms", 1, kMaxMillis, kPositiveMillis)) {
+    out.http_body_timeout = std::chrono::milliseconds(*v);
+  }
+}
+
 Status ParseHttpSettings(const Json& gateway, const EnvLookup& env,
                          const std::filesystem::path& base_dir, GatewaySettings& out) {
   FieldReader f(gateway, "gateway", env);
@@ -118,6 +134,7 @@ Status ParseHttpSettings(const Json& gateway, const EnvLookup& env,
   if (auto v = f.Integer("max_sessions", 1, 10000000, "an integer from 1 to 10000000")) {
     out.max_sessions = static_cast<std::size_t>(*v);
   }
+  ParseHttpLimits(f, out);
   if (!f.status().ok()) return f.status();
   for (std::size_t i = 0; i < out.allowed_origins.size(); ++i) {
     if (!IsOrigin(out.allowed_origins[i])) {
@@ -147,7 +164,8 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
                            "shutdown_grace_ms", "max_message_bytes", "max_json_depth", "workers",
                            "session_secret", "allowed_origins", "allowed_hosts", "tls_cert",
                            "tls_key", "drain_timeout_ms", "sse_keepalive_ms", "session_lifetime_ms",
-                           "session_idle_timeout_ms", "max_sessions"});
+                           "session_idle_timeout_ms", "max_sessions", "http_max_header_bytes",
+                           "http_max_headers", "http_header_timeout_ms", "http_body_timeout_ms"});
   if (!keys.ok()) return keys;
   FieldReader f(*gateway, "gateway", env);
   f.String("separator", out.separator, IsNameChars, "a non-empty string of A-Z a-z 0-9 _ -");

@@ -45,6 +45,12 @@ struct GatewaySettings {
   // A replica ends a session nobody has used this long (0: never); see README "HTTP mode".
   std::chrono::milliseconds session_idle_timeout{30 * 60 * 1000};
   std::size_t max_sessions = 10000;  // sessions one replica holds (and ended ids it remembers)
+  std::size_t http_max_header_bytes = 64 * 1024;   // a request's line and header lines (431)
+  std::size_t http_max_headers = 100;              // a request's header fields (431)
+  // From a request's first byte to the end of its header, and for its whole body; a client too
+  // slow is disconnected.
+  std::chrono::milliseconds http_header_timeout{10000};
+  std::chrono::milliseconds http_body_timeout{30000};
 };
 
 // One entry of a key's "rate_limits": calls to tools (prompts, resources) matching `tool` of

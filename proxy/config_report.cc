@@ -115,6 +115,10 @@ void DescribeGateway(const GatewaySettings& gateway, std::string& out) {
   fmt::format_to(line, "  session_idle_timeout_ms: {}{}\n", gateway.session_idle_timeout.count(),
                  gateway.session_idle_timeout.count() == 0 ? " (never)" : "");
   fmt::format_to(line, "  max_sessions: {}\n", gateway.max_sessions);
+  fmt::format_to(line, "  http_max_header_bytes: {}\n", gateway.http_max_header_bytes);
+  fmt::format_to(line, "  http_max_headers: {}\n", gateway.http_max_headers);
+  fmt::format_to(line, "  http_header_timeout_ms: {}\n", gateway.http_header_timeout.count());
+  fmt::format_to(line, "  http_body_timeout_ms: {}\n", gateway.http_body_timeout.count());
 }
 
 constexpr const char* kOpenAdminApi =

@@ -25,6 +25,10 @@ std::string ReasonOf(int status) {
       return "Payload Too Large: the body exceeds gateway.max_message_bytes";
     case 414:
       return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     default:

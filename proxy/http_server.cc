@@ -2,14 +2,15 @@
 
 #include "protocol/log.h"
 #include "proxy/http_cors.h"
+#include "proxy/http_framing.h"
 #include "proxy/http_metrics.h"
 #include "proxy/http_reply.h"
+#include "proxy/http_routes.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <charconv>
-#include <limits>
 #include <thread>
 
 namespace mcpgw::proxy {
@@ -34,13 +35,41 @@ std::string HostForUrl(const std::string& host) {
   return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
-// The HTTP workers. cpp-httplib gives each open connection a thread for as long as it stays open
-// (keep-alive included), and each SSE stream holds one too, so this bounds the connections served
-// at once; an idle thread costs little more than the touched part of its stack.
+// The HTTP workers. The listener gives each open connection a thread for as long as it stays
+// open (keep-alive included), and each SSE stream holds one too, so this bounds the connections
+// served at once; an idle thread costs little more than the touched part of its stack.
 constexpr std::size_t kHttpThreads = 256;
+
+HttpListenerOptions ListenerOptions(const GatewaySettings& settings) {
+  HttpListenerOptions options;
+  options.limits = {settings.http_max_header_bytes, settings.http_max_headers,
+                    settings.max_message_bytes};
+  options.header_timeout = settings.http_header_timeout;
+  options.body_timeout = settings.http_body_timeout;
+  options.threads = kHttpThreads;
+  options.tls_cert = settings.tls_cert;
+  options.tls_key = settings.tls_key;
+  return options;
+}
 
 // How long, at the end of a drain, the failed calls' answers get to reach their POSTs.
 constexpr std::chrono::milliseconds kReleaseGrace{1000};
+
+// A handler's exception is logged and answered with 500 and a JSON-RPC internal error.
+void SendInternalError(const httplib::Request& req, httplib::Response& res,
+                       std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log::Error("{} {} failed: {}", req.method, req.path, e.what());
+  } catch (...) {
+    log::Error("{} {} failed", req.method, req.path);
+  }
+  res.status = 500;
+  res.set_content(protocol::Serialize(protocol::MakeError(
+                      nullptr, {protocol::error_code::kInternalError, "Internal error", nullptr})),
+                  "application/json");
+}
 
 }  // namespace
 
@@ -53,7 +82,8 @@ HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* r
       sessions_(gateway),
       endpoint_(sessions_, tokens_, in_flight_, gateway.config().keys, settings_.sse_keepalive,
                 settings_.max_json_depth),
-      legacy_(gateway, in_flight_, settings_.sse_keepalive) {
+      legacy_(gateway, in_flight_, settings_.sse_keepalive),
+      listener_(*this, ListenerOptions(settings_)) {
   if (registry != nullptr) admin_.emplace(gateway, *registry, SplitListen(settings_.listen).first);
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");  // start-up
 }
@@ -68,51 +98,36 @@ void HttpServer::Stop() {
   (void)!write(stop_pipe_[1], &byte, 1);
 }
 
-Status HttpServer::Create() {
-  if (settings_.tls_cert.empty()) {
-    server_ = std::make_unique<httplib::Server>();
-    return Status::Ok();
+// Once the headers are read, before any body byte: the framing checks, Guard, and that a route
+// takes the request (404 otherwise: no body is read for a path nobody serves).
+bool HttpServer::Admit(httplib::Request& req, httplib::Response& res) {
+  if (HttpCheck check = CheckFraming(req)) {
+    SendRefusal(res, *check);
+    return false;
   }
-  server_ =
-      std::make_unique<httplib::SSLServer>(settings_.tls_cert.c_str(), settings_.tls_key.c_str());
-  if (server_->is_valid()) return Status::Ok();
-  return Status(
-      StatusCode::kInvalidArgument,
-      "cannot load the TLS certificate " + settings_.tls_cert + " and key " + settings_.tls_key);
+  if (!Guard(req, res)) return false;
+  if (routes_.Find(req) != nullptr) return true;
+  res.status = 404;
+  return false;
 }
 
-void HttpServer::Configure() {
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
-  server_->set_payload_max_length(settings_.max_message_bytes);
-  // Small JSON answers must leave at once, not wait for the client's delayed ACK (Nagle).
-  server_->set_tcp_nodelay(true);
-  // A client keeps its connection for as many requests as it likes (cpp-httplib's default is 5,
-  // after which every client reconnects).
-  server_->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
-  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return Guard(req, res) ? httplib::Server::HandlerResponse::Unhandled
-                           : httplib::Server::HandlerResponse::Handled;
-  });
-  server_->set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    CountHttpBytes(gateway_.metrics(), req, res);
-  });
-  server_->set_error_handler(
-      [](const httplib::Request&, httplib::Response& res) { FillErrorBody(res); });
-  server_->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          log::Error("{} {} failed: {}", req.method, req.path, e.what());
-        } catch (...) {
-          log::Error("{} {} failed", req.method, req.path);
-        }
-        res.status = 500;
-        res.set_content(
-            protocol::Serialize(protocol::MakeError(
-                nullptr, {protocol::error_code::kInternalError, "Internal error", nullptr})),
-            "application/json");
-      });
+void HttpServer::Handle(httplib::Request& req, httplib::Response& res) {
+  const HttpRoutes::Route* route = routes_.Find(req);
+  if (route == nullptr) {  // Admit has refused such a request already
+    res.status = 404;
+    return;
+  }
+  try {
+    route->handler(req, res);
+  } catch (...) {
+    SendInternalError(req, res, std::current_exception());
+  }
+  if (res.status == -1) res.status = 200;
+}
+
+void HttpServer::Complete(const httplib::Request& req, httplib::Response& res) {
+  if (res.status >= 400) FillErrorBody(res);
+  CountHttpBytes(gateway_.metrics(), req, res);
 }
 
 // Host on every path (a rebinding page must not read /readyz either), then Origin: the admin API
@@ -134,20 +149,19 @@ bool HttpServer::Guard(const httplib::Request& req, httplib::Response& res) cons
 void HttpServer::Route() {
   using httplib::Request;
   using httplib::Response;
-  server_->Post("/mcp", [this](const Request& req, Response& res) { endpoint_.Post(req, res); });
-  server_->Get("/mcp", [this](const Request& req, Response& res) { endpoint_.Get(req, res); });
-  server_->Delete("/mcp",
-                  [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
-  server_->Get("/sse", [this](const Request& req, Response& res) { legacy_.Open(req, res); });
-  server_->Post("/messages", [this](const Request& req, Response& res) { legacy_.Post(req, res); });
-  server_->Get("/healthz", [](const Request&, Response& res) {
+  routes_.Post("/mcp", [this](const Request& req, Response& res) { endpoint_.Post(req, res); });
+  routes_.Get("/mcp", [this](const Request& req, Response& res) { endpoint_.Get(req, res); });
+  routes_.Delete("/mcp", [this](const Request& req, Response& res) { endpoint_.Delete(req, res); });
+  routes_.Get("/sse", [this](const Request& req, Response& res) { legacy_.Open(req, res); });
+  routes_.Post("/messages", [this](const Request& req, Response& res) { legacy_.Post(req, res); });
+  routes_.Get("/healthz", [](const Request&, Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
-  server_->Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
-  if (admin_) admin_->Route(*server_);
-  server_->Get("/metrics",
-               [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
-  server_->Options(".*", [](const Request& req, Response& res) { AnswerPreflight(req, res); });
+  routes_.Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
+  if (admin_) admin_->Route(routes_);
+  routes_.Get("/metrics",
+              [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
+  routes_.Options(".*", [](const Request& req, Response& res) { AnswerPreflight(req, res); });
 }
 
 // 200 when every enabled upstream is connected (503 otherwise, and while draining), with each
@@ -167,21 +181,16 @@ void HttpServer::Ready(httplib::Response& res) const {
 }
 
 Status HttpServer::Run(const std::string& listen) {
-  if (Status created = Create(); !created.ok()) return created;
-  Configure();
   Route();
   auto [host, port] = SplitListen(listen);
-  int bound = port == 0                           ? server_->bind_to_any_port(host)
-              : server_->bind_to_port(host, port) ? port
-                                                  : -1;
-  if (port < 0 || bound <= 0) {
-    return Status(StatusCode::kUnavailable, "cannot listen on " + listen);
-  }
+  if (port < 0) return Status(StatusCode::kUnavailable, "cannot listen on " + listen);
+  protocol::Result<int> bound = listener_.Bind(host, port);
+  if (!bound.ok()) return bound.status();
   log::Info("listening on {}://{}:{}/mcp", settings_.tls_cert.empty() ? "http" : "https",
-            HostForUrl(host), bound);
+            HostForUrl(host), *bound);
   std::thread drainer([this] { WaitAndDrain(); });
-  server_->listen_after_bind();  // returns once stopped and every worker has finished
-  Stop();                        // wakes the drainer if listening ended on its own
+  listener_.Serve();  // returns once stopped and every connection has ended
+  Stop();             // wakes the drainer if serving ended on its own
   drainer.join();
   gateway_.Stop();
   log::Info("HTTP server stopped");
@@ -195,7 +204,7 @@ void HttpServer::WaitAndDrain() {
   draining_ = true;
   log::Info("draining: no new connections; waiting up to {} ms for calls in flight",
             settings_.drain_timeout.count());
-  server_->stop();
+  listener_.Stop();
   sessions_.CloseStreams();
   if (!in_flight_.WaitForIdle(std::chrono::steady_clock::now() + settings_.drain_timeout)) {
     log::Warn("calls still waiting after {} ms fail now", settings_.drain_timeout.count());

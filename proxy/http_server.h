@@ -4,6 +4,8 @@
 #include "proxy/admin_api.h"
 #include "proxy/gateway.h"
 #include "proxy/http_checks.h"
+#include "proxy/http_listener.h"
+#include "proxy/http_routes.h"
 #include "proxy/http_session_registry.h"
 #include "proxy/legacy_sse.h"
 #include "proxy/mcp_endpoint.h"
@@ -20,14 +22,15 @@ namespace mcpgw::proxy {
 
 // Serves MCP over HTTP (README "HTTP mode"): Streamable HTTP at /mcp, the legacy HTTP+SSE
 // transport at /sse and /messages, /healthz, /readyz and /metrics; TLS when the config names a
-// certificate and key. Every request first passes the Origin/Host allow-list; bodies over
-// gateway.max_message_bytes get 413; every error body is a JSON-RPC error.
-class HttpServer {
+// certificate and key. Every request first passes the framing checks and the Origin/Host
+// allow-list; headers over gateway.http_max_header_bytes or http_max_headers get 431, bodies
+// over gateway.max_message_bytes 413; every error body is a JSON-RPC error.
+class HttpServer : private HttpApplication {
  public:
   // Borrows the gateway and the registry, which must outlive the server. The secret signs
   // session ids. Without a registry there is no admin API (/admin answers 404).
   HttpServer(Gateway& gateway, std::string session_secret, Registry* registry = nullptr);
-  ~HttpServer();
+  ~HttpServer() override;
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
@@ -42,8 +45,11 @@ class HttpServer {
   void Stop();
 
  private:
-  protocol::Status Create();
-  void Configure();
+  // HttpApplication, on connection threads.
+  bool Admit(httplib::Request& req, httplib::Response& res) override;
+  void Handle(httplib::Request& req, httplib::Response& res) override;
+  void Complete(const httplib::Request& req, httplib::Response& res) override;
+
   void Route();
   bool Guard(const httplib::Request& req, httplib::Response& res) const;
   void Ready(httplib::Response& res) const;
@@ -58,7 +64,8 @@ class HttpServer {
   McpEndpoint endpoint_;
   LegacySse legacy_;
   std::optional<AdminApi> admin_;  // set when there is a registry
-  std::unique_ptr<httplib::Server> server_;
+  HttpRoutes routes_;              // filled by Run before serving; read-only after
+  HttpListener listener_;
   int stop_pipe_[2] = {-1, -1};  // Stop() writes one byte; the drain thread reads it
   std::atomic<bool> draining_{false};
 };

@@ -108,6 +108,20 @@ TEST_CASE("ParseConfig reads every server and gateway field") {
   CHECK(config.gateway.workers == 256);
 }
 
+TEST_CASE("ParseConfig reads the HTTP request limits and names a bad one by path") {
+  Config config = Parse(R"({"mcpServers": {}, "gateway": {"http_max_header_bytes": 2048,
+      "http_max_headers": 20, "http_header_timeout_ms": 500, "http_body_timeout_ms": 700}})");
+  CHECK(config.gateway.http_max_header_bytes == 2048);
+  CHECK(config.gateway.http_max_headers == 20);
+  CHECK(config.gateway.http_header_timeout.count() == 500);
+  CHECK(config.gateway.http_body_timeout.count() == 700);
+  CHECK(Parse(R"({"mcpServers": {}})").gateway.http_max_headers == 100);
+  CHECK(PathOfError(R"({"mcpServers": {}, "gateway": {"http_max_headers": 0}})") ==
+        "gateway.http_max_headers");
+  CHECK(PathOfError(R"({"mcpServers": {}, "gateway": {"http_header_timeout_ms": 0}})") ==
+        "gateway.http_header_timeout_ms");
+}
+
 TEST_CASE("ParseConfig infers the type from command or url and wants exactly one of them") {
   CHECK(Parse(OneServer("")).servers[0].type == TransportType::kStdio);
   upstream::ServerConfig bare_url = Parse(R"({"mcpServers": {"s": {"url": "https://h/mcp"}}})").servers[0];
