@@ -25,7 +25,7 @@ class AdminApi {
   // the address the gateway is bound to.
   AdminApi(Gateway& gateway, Registry& registry, const std::string& listen_host);
 
-  // Adds the /admin routes. Handlers run on httplib worker threads.
+  // Adds the /admin routes. Handlers run on the HTTP connection threads.
   void Route(HttpRoutes& server);
 
  private:

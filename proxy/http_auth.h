@@ -14,7 +14,7 @@ namespace mcpgw::proxy {
 // IdentifyCaller): anonymous without a key, and always when no keys are configured. A key that is
 // empty, matches no configured key, or is given twice with different values gets 401 with
 // WWW-Authenticate: Bearer realm="mcpgw" and a JSON-RPC error body (which never holds the key);
-// then nullopt is returned. Checked on every request. Called on httplib worker threads.
+// then nullopt is returned. Checked on every request. Called on the HTTP connection threads.
 std::optional<policy::Principal> AuthenticateRequest(const httplib::Request& req,
                                                      const std::vector<policy::KeyEntry>& keys,
                                                      httplib::Response& res);

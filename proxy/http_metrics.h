@@ -11,7 +11,7 @@ namespace mcpgw::proxy {
 
 // Answers GET /metrics with gateway.metrics().Render() as text/plain; version=0.0.4. With keys
 // configured the caller needs one (any valid key; none, or an unknown one: 401 with
-// WWW-Authenticate). httplib worker threads.
+// WWW-Authenticate). HTTP connection threads.
 void ServeMetrics(Gateway& gateway, const httplib::Request& req, httplib::Response& res);
 
 // Adds the request's body and the response's body to the byte counters of the transport its

@@ -13,7 +13,7 @@
 namespace mcpgw::proxy {
 
 // Writing HTTP responses for the MCP endpoints. Every error body is a JSON-RPC error with id
-// null. Called on httplib worker threads.
+// null. Called on the HTTP connection threads.
 
 // The status, and a JSON-RPC error body with code kTransportError and the message.
 void SendRefusal(httplib::Response& res, const HttpRefusal& refusal);

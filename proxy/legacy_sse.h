@@ -17,7 +17,7 @@ namespace mcpgw::proxy {
 // The 2024-11-05 HTTP+SSE transport for old clients: GET /sse opens a stream whose first event,
 // "endpoint", names /messages?sessionId=ID; the client POSTs each message there (202) and every
 // answer and notification comes back on the stream as a "message" event. A session lives as
-// long as its stream, on this replica only. Handlers run on httplib worker threads.
+// long as its stream, on this replica only. Handlers run on the HTTP connection threads.
 class LegacySse {
  public:
   // Borrows the gateway and the tracker, which must outlive this object.

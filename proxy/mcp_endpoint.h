@@ -14,7 +14,7 @@ namespace mcpgw::proxy {
 // The Streamable HTTP endpoint (/mcp): POST carries one JSON-RPC message, GET opens the
 // session's stream for server-initiated messages, DELETE ends the session. Checks Accept,
 // Content-Type, MCP-Protocol-Version and Mcp-Session-Id; Origin and Host are checked before
-// routing (HttpServer). Handlers run on httplib worker threads, any number at once.
+// routing (HttpServer). Handlers run on the HTTP connection threads, any number at once.
 class McpEndpoint {
  public:
   // Borrows everything; all must outlive the endpoint. Every request is authenticated against
