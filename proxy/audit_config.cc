@@ -5,7 +5,6 @@
 namespace mcpgw::proxy {
 namespace {
 
-bool IsNonEmpty(std::string_view s) { return !s.empty(); }
 
 }  // namespace
 

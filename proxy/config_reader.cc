@@ -55,6 +55,14 @@ Status InvalidAt(std::string_view path, std::string_view what) {
   return Status(protocol::StatusCode::kInvalidArgument, fmt::format("{}: {}", path, what));
 }
 
+std::string ResolveCwd(const std::string& cwd, const std::filesystem::path& base_dir) {
+  std::filesystem::path path(cwd);
+  if (cwd.empty() || path.is_absolute() || base_dir.empty()) return cwd;
+  std::filesystem::path full = (base_dir / path).lexically_normal();
+  if (!full.has_filename() && full.has_relative_path()) full = full.parent_path();  // "a/b/"
+  return full.string();
+}
+
 std::string JoinPath(std::string_view path, std::string_view key) {
   return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
 }

@@ -1,12 +1,14 @@
 #pragma once
 
-// Typed, path-aware reading of JSON config objects, with ${VAR} expansion. Used by config.cc;
-// nothing here knows the config's schema.
+// Typed, path-aware reading of JSON config objects, with ${VAR} expansion. Used by config.cc and
+// the *_config.cc readers; nothing here knows the config's schema.
 
 #include "protocol/status.h"
 #include "proxy/config.h"
 
 #include <cstdint>
+#include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +16,16 @@
 #include <vector>
 
 namespace mcpgw::proxy {
+
+// The largest duration in milliseconds a config field takes, and how a field says so.
+inline constexpr std::int64_t kMaxMillis = std::numeric_limits<std::int32_t>::max();
+inline constexpr std::string_view kPositiveMillis = "a positive integer (at most 2147483647)";
+
+inline bool IsNonEmpty(std::string_view s) { return !s.empty(); }
+
+// A relative path from the config resolved against the config file's directory (left as
+// written when base_dir is empty).
+std::string ResolveCwd(const std::string& cwd, const std::filesystem::path& base_dir);
 
 // kInvalidArgument with the message "PATH: WHAT".
 protocol::Status InvalidAt(std::string_view path, std::string_view what);

@@ -15,7 +15,6 @@ using protocol::Status;
 constexpr std::int64_t kMaxRpm = std::numeric_limits<int>::max();
 constexpr std::string_view kRpmRule = "a positive integer";
 
-bool IsNonEmpty(std::string_view s) { return !s.empty(); }
 
 Status ReadToolLimit(const Json& entry, const std::string& path, const EnvLookup& env,
                      ToolRateLimit& out) {
