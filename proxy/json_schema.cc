@@ -3,6 +3,7 @@
 #include "protocol/log.h"
 #include "proxy/regex_keywords.h"
 #include "proxy/schema_compat.h"
+#include "proxy/schema_cycles.h"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -77,6 +78,10 @@ JsonSchema::~JsonSchema() = default;
 Result<std::shared_ptr<const JsonSchema>> JsonSchema::Compile(const Json& schema,
                                                               std::vector<std::string>& notes) {
   const Json draft7 = ToDraft7(schema, notes);
+  if (std::optional<std::string> loop = FindSameValueLoop(draft7)) {
+    return Status(StatusCode::kInvalidArgument,
+                  "schema not understood: it applies " + *loop + " to a value within itself");
+  }
   auto compiled = std::make_unique<Compiled>();
   try {  // the third-party edge: valijson reports a schema it cannot parse by throwing
     ParseWithRegexKeywords(draft7, compiled->schema, compiled->subschemas);

@@ -181,4 +181,24 @@ TEST_CASE("ArgumentValidator forgets a server's tools when its offer goes away")
 }
 
 }  // namespace
+TEST_CASE("ArgumentValidator leaves a schema that loops on one value unchecked instead of recursing") {
+  // Each of these makes the schema library recurse without end, compiling or validating.
+  const char* loops[] = {
+      R"({"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}},
+          "properties":{"x":{"$ref":"#/definitions/a"}}})",
+      R"({"properties":{"x":{"$ref":"#/properties/x"}}})",
+      R"({"$ref":"#"})",
+      R"({"allOf":[{"$ref":"#"}]})",
+      R"({"definitions":{"d":{"anyOf":[{"not":{"$ref":"#/definitions/d"}}]}},"$ref":"#/definitions/d"})",
+  };
+  ArgumentValidator validator;
+  for (const char* loop : loops) {
+    CAPTURE(loop);
+    Offer offer = ToolOffer("t", Json::parse(loop));
+    validator.Update("s", &offer);
+    CHECK(validator.Check("s", "t", {{"x", {{"y", 1}}}}).empty());
+  }
+}
+
+
 }  // namespace mcpgw::proxy
