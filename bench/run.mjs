@@ -1,6 +1,6 @@
 // The benchmark (README "Performance"): the fast fixture upstream used directly, mcpgw in front of
 // it, and the gateways people use today, measured side by side in one run with the systems
-// alternated round by round. Writes one Markdown table per scenario and the targets of issue 5.
+// alternated round by round. Writes one Markdown table per scenario and the performance targets.
 //
 //   node bench/run.mjs --build DIR [--rounds N] [--seconds S] [--out FILE] [--smoke]
 import fs from "node:fs";

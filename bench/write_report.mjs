@@ -1,5 +1,5 @@
 // The benchmark's report: the machine, one table per scenario with ratios to direct, and the
-// targets of issue 5, each met or missed by how much.
+// targets the project set itself, each met or missed by how much.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -105,7 +105,7 @@ export function writeReport(results, { seconds, smoke }) {
   return [
     `# mcpgw benchmark${smoke ? " (smoke run: the figures mean nothing)" : ""}`,
     machine(seconds, settings),
-    "## Targets (issue 5)", targets(results),
+    "## Targets", targets(results),
     "## 1. stdio client → 1 stdio upstream (10 tools)", stdio1Table(results.stdio1),
     "## 2. stdio client → 10 stdio upstreams × 50 tools", stdio10Table(results.stdio10),
     "## 3. Streamable HTTP (wrk) → 1 upstream", httpTable(results.http1, settings.connections),
