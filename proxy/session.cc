@@ -23,20 +23,6 @@ Status InvalidParams(std::string why) {
   return {StatusCode::kInvalidArgument, "Invalid params: " + std::move(why)};
 }
 
-// params[key] as a string, or the error that names it.
-Result<std::string> StringParam(const Json& params, const char* key) {
-  auto found = params.find(key);
-  if (found == params.end() || !found->is_string()) {
-    return InvalidParams(fmt::format("\"{}\" must be a string", key));
-  }
-  return found->get<std::string>();
-}
-
-std::string StringOr(const Json& object, const char* key, std::string fallback) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : fallback;
-}
-
 // What follows the server's name (or an alias of it) and the separator in name; nullopt when
 // name does not start with them.
 std::optional<std::string> NameAfterServer(const std::string& name, const std::string& server,
@@ -172,13 +158,13 @@ Status Session::RateLimit(const std::string& method, const Route& route) {
 Result<Route> Session::Resolve(const std::string& method, const Json& params) const {
   const Catalog& catalog = gateway_.catalog();
   if (method == "tools/call" || method == "prompts/get") {
-    Result<std::string> name = StringParam(params, "name");
+    Result<std::string> name = protocol::RequireString(params, "name", "name");
     if (!name.ok()) return name.status();
     return method == "tools/call" ? catalog.ResolveTool(*name) : catalog.ResolvePrompt(*name);
   }
   if (method == "resources/read" || method == "resources/subscribe" ||
       method == "resources/unsubscribe") {
-    Result<std::string> uri = StringParam(params, "uri");
+    Result<std::string> uri = protocol::RequireString(params, "uri", "uri");
     if (!uri.ok()) return uri.status();
     return catalog.ResolveResource(*uri);
   }
@@ -233,7 +219,7 @@ Json Session::RewriteForUpstream(const std::string& method, Json params, const s
 }
 
 Json Session::Initialize(const Json& params) {
-  std::string requested = StringOr(params, "protocolVersion", "");
+  std::string requested = protocol::StringOr(params, "protocolVersion");
   MarkInitialized();
   return {{"protocolVersion", protocol::NegotiateRevision(requested)},
           {"capabilities", GatewayCapabilities()},
@@ -326,7 +312,7 @@ void Session::RecordCallId(const std::string& key, upstream::Upstream& upstream,
 // The level is this session's own: the hub filters what it gets, and tells the upstreams the
 // lowest level any session asked for.
 void Session::SetLogLevel(const Json& params, const Reply& reply) {
-  Result<std::string> level = StringParam(params, "level");
+  Result<std::string> level = protocol::RequireString(params, "level", "level");
   if (!level.ok()) return reply(level.status());
   Status set = gateway_.notifications().SetLevel(this, *level);
   if (!set.ok()) return reply(set);
@@ -344,7 +330,7 @@ void Session::HandleNotification(const Message& notification) {
 void Session::CancelRequest(const Json& params) {
   if (!params.is_object() || !params.contains("requestId")) return;
   const std::string key = params["requestId"].dump();
-  const std::string reason = StringOr(params, "reason", "cancelled by the client");
+  const std::string reason = protocol::StringOr(params, "reason", "cancelled by the client");
   Gateway::UpstreamPtr upstream;
   upstream::CallId call_id = -1;
   {
