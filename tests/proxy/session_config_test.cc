@@ -1,5 +1,5 @@
-#include "proxy/config.h"
-#include "proxy/config_report.h"
+#include "proxy/config/config.h"
+#include "proxy/app/config_report.h"
 
 #include <doctest/doctest.h>
 

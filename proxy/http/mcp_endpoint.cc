@@ -1,0 +1,173 @@
+#include "proxy/http/mcp_endpoint.h"
+
+#include "protocol/json_field.h"
+#include "protocol/log.h"
+#include "protocol/version.h"
+#include "proxy/http/auth.h"
+#include "proxy/http/reply.h"
+#include "protocol/rpc_errors.h"
+
+namespace mcpgw::proxy {
+namespace {
+
+using protocol::Message;
+
+constexpr const char* kSessionHeader = "Mcp-Session-Id";
+
+// The message a POST carries, or the 400 that says why there is none.
+std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Response& res,
+                                   std::size_t max_json_depth) {
+  for (const HttpCheck& check :
+       {CheckPostAccept(req.get_header_value("Accept")),
+        CheckContentType(req.get_header_value("Content-Type")),
+        CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
+    if (check) {
+      SendRefusal(res, *check);
+      return std::nullopt;
+    }
+  }
+  protocol::Result<Message> message = protocol::ParseMessage(req.body, max_json_depth);
+  if (message.ok()) return std::move(message).value();
+  res.status = 400;
+  res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())),
+                  "application/json");
+  return std::nullopt;
+}
+
+// The error for a request whose id another unanswered request of its session already has.
+Message AlreadyInUse(const protocol::Json& id) {
+  return protocol::MakeError(id, protocol::ToRpcError({protocol::StatusCode::kInvalidMessage,
+                                             "request id " + id.dump() + " is already in use"}));
+}
+
+}  // namespace
+
+McpEndpoint::McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
+                         InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
+                         std::chrono::milliseconds keepalive, std::size_t max_json_depth)
+    : sessions_(sessions),
+      tokens_(tokens),
+      in_flight_(in_flight),
+      keys_(keys),
+      keepalive_(keepalive),
+      max_json_depth_(max_json_depth) {}
+
+std::shared_ptr<HttpSession> McpEndpoint::FindSession(const httplib::Request& req,
+                                                      httplib::Response& res) {
+  std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
+  if (!principal) return nullptr;
+  if (!req.has_header(kSessionHeader)) {
+    SendRefusal(res, {400, "Bad Request: Mcp-Session-Id header is required"});
+    return nullptr;
+  }
+  protocol::Result<SessionClaims> claims = tokens_.Verify(req.get_header_value(kSessionHeader));
+  std::shared_ptr<HttpSession> session;
+  // A session answers only the principal it was issued to: another key cannot take it over.
+  if (claims.ok() && claims->principal == PrincipalName(*principal)) {
+    session = sessions_.Attach(*claims, *std::move(principal));
+  }
+  if (!session) SendRefusal(res, {404, "Session not found"});
+  return session;
+}
+
+void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
+  std::optional<Message> message = ReadMessage(req, res, max_json_depth_);
+  if (!message) return;
+  if (message->is_request() && message->method == "initialize") {
+    std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
+    if (!principal) return;
+    return Initialize(std::move(*message), *std::move(principal), res);
+  }
+  std::shared_ptr<HttpSession> session = FindSession(req, res);
+  if (!session) return;
+  if (message->is_request()) return Answer(session, std::move(*message), res);
+  if (message->is_notification()) {
+    if (message->method == "notifications/cancelled" && message->params.is_object() &&
+        message->params.contains("requestId")) {
+      session->CancelPending(message->params["requestId"].dump());
+    }
+    session->session().HandleNotification(*message);
+  }
+  res.status = 202;  // responses: the gateway sends the client no requests yet
+}
+
+void McpEndpoint::Initialize(Message request, policy::Principal principal,
+                             httplib::Response& res) {
+  std::shared_ptr<HttpSession> session = sessions_.Create(std::move(principal));
+  SessionClaims claims = session->claims();
+  auto reply = std::make_shared<MessageQueue>();
+  session->session().HandleRequest(std::move(request),
+                                   [reply](const Message& m) { reply->Push(m); });
+  std::optional<Message> answer = reply->Pop(std::chrono::milliseconds(0));  // answered inline
+  if (!answer) return SendRefusal(res, {500, "initialize gave no answer"});
+  claims.version =
+      protocol::StringOr(answer->result, "protocolVersion",
+                         std::string(protocol::kLatestSessionRevision));
+  res.set_header(kSessionHeader, tokens_.Issue(claims));
+  log::Info("HTTP session {} initialized ({})", claims.sid, claims.version);
+  SendMessage(res, *answer);
+}
+
+void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message request,
+                         httplib::Response& res) {
+  const std::string id = request.id.dump();
+  std::shared_ptr<MessageQueue> queue = session->AddPending(id);
+  // A duplicate is refused before anything else: the first request's POST keeps its queue.
+  if (!queue) return SendMessage(res, AlreadyInUse(request.id));
+  std::shared_ptr<void> token = in_flight_.Enter();
+  std::shared_ptr<void> use = sessions_.Use(session);
+  // The sink keeps the session alive until the upstream has answered.
+  session->session().HandleRequest(std::move(request),
+                                   [queue, session](const Message& m) { queue->Push(m); });
+  std::optional<Message> first;
+  while (!first && !queue->closed()) first = queue->Pop(keepalive_);
+  if (!first) {
+    session->Forget(id, queue);
+    res.status = 204;  // cancelled by the client, or the session ended: nobody is waiting
+    return;
+  }
+  if (first->is_response()) {
+    session->Forget(id, queue);
+    return SendMessage(res, *first);
+  }
+  StreamOptions options;
+  options.end_after_response = true;
+  options.keepalive = keepalive_;
+  options.hold = token;
+  options.on_end = [session, id, queue, use]() mutable {
+    session->Forget(id, queue);
+    use.reset();
+  };
+  StreamMessages(res, queue, std::move(first), std::move(options));
+}
+
+void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
+  for (const HttpCheck& check :
+       {CheckStreamAccept(req.get_header_value("Accept")),
+        CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
+    if (check) return SendRefusal(res, *check);
+  }
+  std::shared_ptr<HttpSession> session = FindSession(req, res);
+  if (!session) return;
+  std::shared_ptr<MessageQueue> stream = session->OpenStream();
+  if (!stream) return SendRefusal(res, {409, "Conflict: this session already has a GET stream"});
+  StreamOptions options;
+  options.keepalive = keepalive_;
+  options.on_end = [session, stream, use = sessions_.Use(session)]() mutable {
+    session->StreamEnded(stream);
+    use.reset();
+  };
+  StreamMessages(res, stream, std::nullopt, std::move(options));
+}
+
+void McpEndpoint::Delete(const httplib::Request& req, httplib::Response& res) {
+  HttpCheck version = CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"));
+  if (version) return SendRefusal(res, *version);
+  std::shared_ptr<HttpSession> session = FindSession(req, res);
+  if (!session) return;
+  sessions_.End(session->claims());
+  log::Info("HTTP session {} ended by the client", session->claims().sid);
+  res.status = 200;
+}
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "proxy/config/access.h"
+#include "proxy/http/session_registry.h"
+#include "proxy/http/message_queue.h"
+#include "proxy/http/session_token.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+namespace mcpgw::proxy {
+
+// The Streamable HTTP endpoint (/mcp): POST carries one JSON-RPC message, GET opens the
+// session's stream for server-initiated messages, DELETE ends the session. Checks Accept,
+// Content-Type, MCP-Protocol-Version and Mcp-Session-Id; Origin and Host are checked before
+// routing (HttpServer). Handlers run on the HTTP connection threads, any number at once.
+class McpEndpoint {
+ public:
+  // Borrows everything; all must outlive the endpoint. Every request is authenticated against
+  // `keys` (AuthenticateRequest) before anything else is read from it.
+  McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
+              InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
+              std::chrono::milliseconds keepalive, std::size_t max_json_depth);
+
+  // Answers a request as application/json, or as text/event-stream when notifications for it
+  // (progress, logging) come before the answer; a notification or response gets 202. initialize
+  // issues a new session id in Mcp-Session-Id.
+  void Post(const httplib::Request& req, httplib::Response& res);
+  // Opens the session's stream (409 when it already has one).
+  void Get(const httplib::Request& req, httplib::Response& res);
+  // Ends the session on this replica; later requests with its id get 404 here.
+  void Delete(const httplib::Request& req, httplib::Response& res);
+
+ private:
+  // The session of the request's Mcp-Session-Id, when it belongs to the request's caller;
+  // else the refusal was sent (401 for a bad key, 404 for an unknown session or one issued to
+  // another principal) and null returned.
+  std::shared_ptr<HttpSession> FindSession(const httplib::Request& req, httplib::Response& res);
+  void Initialize(protocol::Message request, policy::Principal principal,
+                  httplib::Response& res);
+  void Answer(const std::shared_ptr<HttpSession>& session, protocol::Message request,
+              httplib::Response& res);
+
+  HttpSessionRegistry& sessions_;
+  const SessionTokens& tokens_;
+  InFlightTracker& in_flight_;
+  const std::vector<policy::KeyEntry>& keys_;
+  const std::chrono::milliseconds keepalive_;
+  const std::size_t max_json_depth_;  // gateway.max_json_depth, for POST bodies
+};
+
+}  // namespace mcpgw::proxy

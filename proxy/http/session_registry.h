@@ -1,0 +1,116 @@
+#pragma once
+
+#include "proxy/http/ended_sessions.h"
+#include "proxy/http/message_queue.h"
+#include "proxy/session/session.h"
+#include "proxy/http/session_token.h"
+
+#include <chrono>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mcpgw::proxy {
+
+// One Streamable HTTP session as this replica knows it: the Session that dispatches its
+// requests, its GET stream (server-initiated messages) and the POSTs still waiting for their
+// answer (so that notifications/cancelled can release them). Any thread.
+class HttpSession {
+ public:
+  // Its requests are decided for `principal` (the one claims.principal names).
+  HttpSession(Gateway& gateway, SessionClaims claims, policy::Principal principal);
+  ~HttpSession();  // End()
+
+  Session& session() { return session_; }
+  const SessionClaims& claims() const { return claims_; }
+
+  // The queue of a new GET stream; null while another one is open (one per session).
+  std::shared_ptr<MessageQueue> OpenStream();
+  // Forgets the GET stream once its response has ended.
+  void StreamEnded(const std::shared_ptr<MessageQueue>& stream);
+  void CloseStream();
+
+  // The queue a POST of request `id` (its JSON text) waits on, until Forget(id, queue); null
+  // while another POST of this session waits for the same id (nothing is changed then).
+  std::shared_ptr<MessageQueue> AddPending(const std::string& id);
+  void Forget(const std::string& id, const std::shared_ptr<MessageQueue>& queue);
+  // Releases the POST waiting for request `id`: the client has cancelled it.
+  void CancelPending(const std::string& id);
+
+  // Closes the GET stream, releases every waiting POST and cancels the session's calls
+  // upstream. Idempotent.
+  void End();
+
+ private:
+  void Notify(const protocol::Message& notification);
+
+  const SessionClaims claims_;
+  const OpenSession counted_;
+  std::mutex mutex_;
+  std::shared_ptr<MessageQueue> stream_;                          // guarded by mutex_
+  std::map<std::string, std::shared_ptr<MessageQueue>> pending_;  // guarded by mutex_
+  Session session_;  // last: destroyed first, so it never notifies a dead stream
+};
+
+// The sessions this replica serves, keyed by sid. A session id is self-contained (signed
+// claims), so a valid id this replica has not seen gets a fresh HttpSession: any replica can
+// serve any request of a session. The gateway settings say how long a session id lives
+// (session_lifetime), how many sessions this replica holds (max_sessions: past it, the least
+// recently used session not in use, with no POST waiting and no GET stream, is dropped in O(1)
+// and comes back on its next request) and when an unused one ends (session_idle_timeout). A
+// session DELETEd here, or idle here, is ended: its id is refused here until its token expires
+// (EndedSessions); another replica still accepts it. Any thread.
+class HttpSessionRegistry {
+ public:
+  explicit HttpSessionRegistry(Gateway& gateway);
+
+  // A new session with fresh claims (a random sid, issued now, expiring after the lifetime; no
+  // version yet) acting for `principal`, whom the caller has authenticated.
+  std::shared_ptr<HttpSession> Create(policy::Principal principal);
+  // The session of verified claims, created here for `principal` when this replica has not
+  // seen it; null when it was ended on this replica. The caller has checked that `principal`,
+  // authenticated on this request, is the one claims.principal names.
+  std::shared_ptr<HttpSession> Attach(const SessionClaims& claims, policy::Principal principal);
+  // Counts the session as in use (a POST waiting, a GET stream open) until the returned token
+  // is destroyed: meanwhile it is neither idle nor dropped for room, unless every session is.
+  std::shared_ptr<void> Use(const std::shared_ptr<HttpSession>& session);
+  // Ends the session for good on this replica; false when it had already ended.
+  bool End(const SessionClaims& claims);
+  // Closes every session's GET stream (shutdown); POSTs still get their answers.
+  void CloseStreams();
+  // Ends every session, releasing the POSTs still waiting (the end of a drain).
+  void EndAll();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    std::shared_ptr<HttpSession> session;
+    std::size_t uses = 0;                   // POSTs waiting and GET streams open
+    std::list<std::string>::iterator idle;  // its place in idle_ while uses == 0
+    Clock::time_point last_used;
+  };
+  using Ending = std::vector<std::shared_ptr<HttpSession>>;  // ended once mutex_ is released
+
+  std::shared_ptr<HttpSession> Find(const SessionClaims& claims);
+  std::shared_ptr<HttpSession> Insert(const SessionClaims& claims, policy::Principal principal,
+                                      Ending& ending);
+  void Release(const std::shared_ptr<HttpSession>& session);
+  void DropIdle(Ending& ending);
+  void Remove(const std::string& sid, Ending& ending);
+  static void EndEach(const Ending& ending);
+
+  Gateway& gateway_;
+  const std::int64_t lifetime_seconds_;
+  const std::size_t max_sessions_;
+  const std::chrono::milliseconds idle_timeout_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> sessions_;  // guarded by mutex_
+  std::list<std::string> idle_;  // sessions not in use, most recently used first; guarded
+  EndedSessions ended_;          // guarded by mutex_
+};
+
+}  // namespace mcpgw::proxy

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "protocol/status.h"
+#include "proxy/routing/exposure.h"
+#include "upstream/upstream.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace mcpgw::proxy {
+
+using protocol::Json;
+using protocol::Result;
+
+struct NamingRules {
+  std::string separator = "__";
+  std::size_t max_name_length = 64;
+  std::map<std::string, std::string> aliases;  // alias -> server name
+  // Server name -> which of its tools and prompts clients see, under which names; a server
+  // that is absent shows everything as offered.
+  std::map<std::string, Exposure> exposure;
+};
+
+// Where an exposed name leads: the upstream and the item's own name (or URI) there.
+struct Route {
+  std::string server;
+  std::string name;
+};
+
+// The merged lists, each the answer to one list method.
+enum class CatalogList { kTools, kPrompts, kResources, kResourceTemplates };
+
+// Which merged lists an update changed, so that only those list_changed notifications go out.
+struct CatalogChanges {
+  bool tools = false;
+  bool prompts = false;
+  bool resources = false;  // resources or resource templates
+  bool any() const { return tools || prompts || resources; }
+};
+
+// The merged view of every upstream's offer, and the one owner of naming: tools and prompts are
+// exposed as <server><separator><name>, shortened deterministically past max_name_length, never
+// two with one name, where name is the item's rename or else its own; an item its server's
+// exposure hides is in no list and resolves as unknown. Resource URIs are kept as given and
+// routed by URI. Thread-safe: readers get
+// an immutable snapshot, updates swap it.
+class Catalog {
+ public:
+  explicit Catalog(NamingRules rules);
+  ~Catalog();
+
+  // Replaces one server's items with those in offer, or removes them when offer is null, and
+  // rebuilds the merged view. Returns which merged lists differ from before: an identical
+  // refresh reports nothing. Any thread; updates run one at a time and never block readers.
+  CatalogChanges Update(const std::string& server, std::shared_ptr<const upstream::Offer> offer);
+
+  // Replaces the naming rules (aliases, exposure) and rebuilds the merged view; returns which
+  // merged lists changed. Any thread; runs one at a time with Update, never blocks readers.
+  CatalogChanges SetRules(NamingRules rules);
+  // A copy of the rules the current view was built with. Any thread.
+  NamingRules rules() const;
+
+  // The merged lists (arrays of the upstreams' item objects with exposed names), in a
+  // deterministic order: servers by name, items in the order their upstream gave them.
+  Json Tools() const;
+  Json Prompts() const;
+  Json Resources() const;
+  Json ResourceTemplates() const;
+
+  // A list method's whole result, e.g. {"tools":[...]}, as JSON text: serialized once per change
+  // of the catalog and then shared, so that answering a list costs neither a copy nor a dump.
+  // Any thread.
+  std::shared_ptr<const std::string> ListResultText(CatalogList list) const;
+
+  // Maps an exposed name back to the server and the item's real name. Accepts the server name or
+  // any alias as prefix, and shortened names; after a prefix, the item's name under the server
+  // (its rename, not its real name, when it has one). Fails with kInvalidArgument
+  // "Unknown tool: NAME" (or "Unknown prompt: NAME").
+  Result<Route> ResolveTool(std::string_view exposed) const;
+  Result<Route> ResolvePrompt(std::string_view exposed) const;
+  // Routes a resource URI by its canonical form (resource_uri.h), which is the route's name: an
+  // exact listed URI first (listed URIs are indexed canonical too), then the servers' URI
+  // templates. Fails with kInvalidArgument: "Invalid resource URI: why: URI" when it has no
+  // canonical form, "Unknown resource: URI" when no server has it.
+  Result<Route> ResolveResource(std::string_view uri) const;
+
+ private:
+  struct Snapshot;
+  // Builds the merged view of offers_ from scratch. The caller holds update_mutex_.
+  std::shared_ptr<const Snapshot> Build() const;
+  // Builds, logs new drop warnings, swaps the snapshot and reports what changed. The caller
+  // holds update_mutex_.
+  CatalogChanges Rebuild();
+  // The snapshot readers work on; never null.
+  std::shared_ptr<const Snapshot> Current() const;
+
+  NamingRules rules_;        // guarded by update_mutex_ (readers use the snapshot's copy)
+  std::mutex update_mutex_;  // serializes Update and SetRules: guards rules_, offers_, rebuild
+  std::map<std::string, std::shared_ptr<const upstream::Offer>> offers_;  // by server name
+  mutable std::mutex mutex_;                  // guards the pointer swap only
+  std::shared_ptr<const Snapshot> snapshot_;  // guarded by mutex_
+};
+
+}  // namespace mcpgw::proxy

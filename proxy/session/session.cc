@@ -1,0 +1,380 @@
+#include "proxy/session/session.h"
+
+#include "protocol/guard.h"
+#include "protocol/json_field.h"
+#include "protocol/log.h"
+#include "protocol/version.h"
+#include "protocol/rpc_errors.h"
+
+#include <utility>
+#include <vector>
+
+namespace mcpgw::proxy {
+
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
+using protocol::Status;
+using protocol::StatusCode;
+
+namespace {
+
+Status InvalidParams(std::string why) {
+  return {StatusCode::kInvalidArgument, "Invalid params: " + std::move(why)};
+}
+
+// What follows the server's name (or an alias of it) and the separator in name; nullopt when
+// name does not start with them.
+std::optional<std::string> NameAfterServer(const std::string& name, const std::string& server,
+                                           const NamingRules& rules) {
+  const std::string& separator = rules.separator;
+  if (name.starts_with(server + separator)) return name.substr(server.size() + separator.size());
+  for (const auto& [alias, target] : rules.aliases) {
+    if (target == server && name.starts_with(alias + separator)) {
+      return name.substr(alias.size() + separator.size());
+    }
+  }
+  return std::nullopt;
+}
+
+// Everything the gateway can route. An upstream that lacks a feature answers with its own error.
+Json GatewayCapabilities() {
+  return {{"tools", {{"listChanged", true}}},
+          {"prompts", {{"listChanged", true}}},
+          {"resources", {{"listChanged", true}, {"subscribe", true}}},
+          {"completions", Json::object()},
+          {"logging", Json::object()}};
+}
+
+}  // namespace
+
+// Lists answered from the Catalog: method, which list, its result field, the merged list, the
+// field naming an item, and how that name leads back to its route (for the permission check).
+struct ListMethod {
+  const char* method;
+  CatalogList list;
+  const char* field;
+  Json (Catalog::*items)() const;
+  const char* key;
+  Result<Route> (Catalog::*resolve)(std::string_view) const;
+};
+namespace {
+constexpr ListMethod kListMethods[] = {
+    {"tools/list", CatalogList::kTools, "tools", &Catalog::Tools, "name", &Catalog::ResolveTool},
+    {"prompts/list", CatalogList::kPrompts, "prompts", &Catalog::Prompts, "name",
+     &Catalog::ResolvePrompt},
+    {"resources/list", CatalogList::kResources, "resources", &Catalog::Resources, "uri",
+     &Catalog::ResolveResource},
+    {"resources/templates/list", CatalogList::kResourceTemplates, "resourceTemplates",
+     &Catalog::ResourceTemplates, "uriTemplate", &Catalog::ResolveResource},
+};
+}  // namespace
+
+void Responder::Answer(Result<Json> outcome) const {
+  if (audit) audit->Finish(outcome);
+  counter.Count(outcome);
+  if (outcome.ok()) return sink(protocol::MakeResult(id, std::move(outcome).value()));
+  sink(protocol::MakeError(id, protocol::ToRpcError(outcome.status())));
+}
+
+Session::Session(Gateway& gateway, ClientSink notifications, policy::Principal principal)
+    : gateway_(gateway),
+      notifications_(std::move(notifications)),
+      access_(gateway.config().permissions, std::move(principal)) {
+  gateway_.notifications().Join(this);
+}
+
+Session::~Session() { gateway_.notifications().Leave(this); }
+
+void Session::HandleRequest(Message request, ClientSink reply_sink) {
+  Responder responder{request.id, std::move(reply_sink),
+                      gateway_.audit().Begin(gateway_.config().permissions, access_.principal(),
+                                             request.method, request.params),
+                      gateway_.metrics().ForMethod(request.method)};
+  if (!protocol::Guarded(request.method, [&] { Dispatch(request, responder); })) {
+    responder.Answer(Status(StatusCode::kInternal, "Internal error"));
+  }
+}
+
+void Session::Dispatch(Message& request, const Responder& responder) {
+  auto reply = [&responder](Result<Json> outcome) { responder.Answer(std::move(outcome)); };
+  const std::string& method = request.method;
+  Json params = request.params.is_object() ? std::move(request.params) : Json::object();
+  if (method == "initialize") return reply(Initialize(params));
+  if (method == "ping") return reply(Json::object());
+  if (method == "logging/setLevel") return SetLogLevel(params, reply);
+  for (const auto& list : kListMethods) {
+    if (method == list.method) return AnswerList(list, responder);
+  }
+  Result<Route> route = Resolve(method, params);
+  if (!route.ok() && route.status().code() == StatusCode::kInvalidArgument) {
+    // The item may belong to an upstream that is still starting: wait for it, then look again.
+    gateway_.WaitForStartup();
+    route = Resolve(method, params);
+  }
+  if (!route.ok()) return reply(UnknownOrUnavailable(params, route.status()));
+  if (responder.audit) responder.audit->Decide(*route);
+  if (Status allowed = access_.Check(method, params, *route); !allowed.ok()) {
+    gateway_.metrics().CountDenial(route->server);
+    return reply(allowed);
+  }
+  if (Status within = RateLimit(method, *route); !within.ok()) {
+    gateway_.metrics().CountRateLimited(route->server);
+    return reply(within);
+  }
+  if (method == "tools/call") {
+    if (auto rejected = gateway_.arguments().Reject(*route, params)) {
+      if (responder.audit) responder.audit->RejectArguments();
+      return reply(*rejected);
+    }
+  }
+  params = RewriteForUpstream(method, std::move(params), route->name);
+  if (method == "resources/subscribe") {
+    return Subscribe(request, responder, route->server, std::move(params));
+  }
+  if (method == "resources/unsubscribe") {
+    return Unsubscribe(request, responder, route->server, std::move(params));
+  }
+  Forward(request, responder, route->server, std::move(params));
+}
+
+void Session::AnswerList(const ListMethod& list, const Responder& responder) {
+  gateway_.WaitForStartup();
+  const Catalog& catalog = gateway_.catalog();
+  if (access_.ReadsEverything()) {
+    return responder.sink(
+        protocol::MakeSerializedResult(responder.id, catalog.ListResultText(list.list)));
+  }
+  auto resolve = [&catalog, &list](std::string_view name) { return (catalog.*list.resolve)(name); };
+  responder.Answer(Json{{list.field, access_.Filter((catalog.*list.items)(), list.key, resolve)}});
+}
+
+Status Session::RateLimit(const std::string& method, const Route& route) {
+  // Unsubscribing only stops news: it is never refused for the rate.
+  if (method == "resources/unsubscribe") return Status::Ok();
+  return gateway_.rate_limiter().Acquire(access_.principal().name, route);
+}
+
+Result<Route> Session::Resolve(const std::string& method, const Json& params) const {
+  const Catalog& catalog = gateway_.catalog();
+  if (method == "tools/call" || method == "prompts/get") {
+    Result<std::string> name = protocol::RequireString(params, "name", "name");
+    if (!name.ok()) return name.status();
+    return method == "tools/call" ? catalog.ResolveTool(*name) : catalog.ResolvePrompt(*name);
+  }
+  if (method == "resources/read" || method == "resources/subscribe" ||
+      method == "resources/unsubscribe") {
+    Result<std::string> uri = protocol::RequireString(params, "uri", "uri");
+    if (!uri.ok()) return uri.status();
+    return catalog.ResolveResource(*uri);
+  }
+  if (method == "completion/complete") return ResolveCompletionRef(params);
+  return Status(StatusCode::kNotFound, "Method not found: " + method);
+}
+
+Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
+  if (unknown.code() != StatusCode::kInvalidArgument) return unknown;
+  auto name = params.find("name");
+  if (name == params.end() || !name->is_string()) return unknown;
+  const NamingRules rules = gateway_.catalog().rules();  // the current aliases
+  for (const auto& upstream : gateway_.Upstreams()) {
+    if (upstream->state() == upstream::State::kReady) continue;
+    auto rest = NameAfterServer(*name->get_ptr<const std::string*>(), upstream->name(), rules);
+    if (!rest || !access_.MayRead(upstream->name(), *rest)) continue;
+    return {StatusCode::kUnavailable, "upstream '" + upstream->name() + "' is not connected",
+            {{"server", upstream->name()}}};
+  }
+  return unknown;
+}
+
+Result<Route> Session::ResolveCompletionRef(const Json& params) const {
+  Result<Json> ref = protocol::OptionalObject(params, "ref", "ref");
+  if (!ref.ok()) return ref.status();
+  Result<std::string> type = protocol::OptionalString(*ref, "type", "ref.type");
+  if (!type.ok()) return type.status();
+  if (*type == "ref/prompt") {
+    Result<std::string> name = protocol::RequireString(*ref, "name", "ref.name");
+    if (!name.ok()) return name.status();
+    return gateway_.catalog().ResolvePrompt(*name);
+  }
+  if (*type == "ref/resource") {
+    Result<std::string> uri = protocol::RequireString(*ref, "uri", "ref.uri");
+    if (!uri.ok()) return uri.status();
+    return gateway_.catalog().ResolveResource(*uri);
+  }
+  return InvalidParams("\"ref.type\" must be \"ref/prompt\" or \"ref/resource\"");
+}
+
+Json Session::RewriteForUpstream(const std::string& method, Json params, const std::string& name) {
+  if (method == "tools/call" || method == "prompts/get") {
+    params["name"] = name;
+  } else if (method.starts_with("resources/")) {
+    params["uri"] = name;  // the canonical URI: the upstream reads what was decided
+  } else if (method == "completion/complete" && params["ref"].contains("name")) {
+    params["ref"]["name"] = name;
+  } else if (method == "completion/complete" && params["ref"].contains("uri")) {
+    params["ref"]["uri"] = name;
+  }
+  return params;
+}
+
+Json Session::Initialize(const Json& params) {
+  std::string requested = protocol::StringOr(params, "protocolVersion");
+  MarkInitialized();
+  return {{"protocolVersion", protocol::NegotiateRevision(requested)},
+          {"capabilities", GatewayCapabilities()},
+          {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
+}
+
+void Session::Subscribe(const Message& request, const Responder& responder,
+                        const std::string& server, Json params) {
+  const std::string uri = params["uri"].get<std::string>();  // the canonical URI, routed on
+  if (!gateway_.notifications().Subscribe(this, server, uri)) {
+    return responder.Answer(Json::object());  // the upstream already has it
+  }
+  Forward(request, responder, server, std::move(params), [this, server, uri](bool accepted) {
+    if (accepted) return gateway_.notifications().Confirm(server, uri);
+    gateway_.notifications().Withdraw(this, server, uri);
+  });
+}
+
+void Session::Unsubscribe(const Message& request, const Responder& responder,
+                          const std::string& server, Json params) {
+  std::optional<std::string> last =
+      gateway_.notifications().Unsubscribe(this, server, params["uri"].get<std::string>());
+  if (!last) return responder.Answer(Json::object());  // others still subscribed, or never was
+  params["uri"] = *last;
+  Forward(request, responder, server, std::move(params));
+}
+
+void Session::Forward(const Message& request, const Responder& responder, const std::string& server,
+                      Json params, std::function<void(bool accepted)> settled) {
+  auto refuse = [&responder, &settled](Status status) {
+    if (settled) settled(false);
+    responder.Answer(std::move(status));
+  };
+  Gateway::UpstreamPtr upstream = gateway_.FindUpstream(server);
+  if (upstream == nullptr) {
+    return refuse(Status(StatusCode::kUnavailable, "upstream '" + server + "' is disabled",
+                         {{"server", server}}));
+  }
+  const std::string key = request.id.dump();
+  {
+    std::lock_guard lock(mutex_);
+    if (!in_flight_.emplace(key, InFlight{upstream}).second) {
+      return refuse(
+          Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use"));
+    }
+  }
+  upstream::ProgressHandler progress = ProgressRelay(params, responder.sink);
+  ForwardedCall counted = gateway_.metrics().StartCall(server, request.method);
+  upstream::CallId call_id = upstream->Call(
+      request.method, std::move(params),
+      [this, key, responder, counted, settled = std::move(settled)](Result<Json> outcome) {
+        counted.Finish();
+        if (settled) settled(outcome.ok());
+        {
+          std::lock_guard lock(mutex_);
+          in_flight_.erase(key);
+        }
+        idle_.notify_all();
+        // A cancelled request gets no answer (the client has stopped waiting for one).
+        if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
+      },
+      std::move(progress));
+  RecordCallId(key, *upstream, call_id);
+}
+
+upstream::ProgressHandler Session::ProgressRelay(const Json& params, const ClientSink& sink) {
+  if (!params.is_object() || !params.contains("_meta")) return nullptr;
+  const Json& meta = params["_meta"];
+  if (!meta.is_object() || !meta.contains("progressToken")) return nullptr;
+  // The client's own token goes back on every progress notification for this request.
+  return [sink, token = meta["progressToken"]](Json progress) {
+    progress["progressToken"] = token;
+    sink(protocol::MakeNotification("notifications/progress", std::move(progress)));
+  };
+}
+
+void Session::RecordCallId(const std::string& key, upstream::Upstream& upstream,
+                           upstream::CallId call_id) {
+  bool cancel_now = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = in_flight_.find(key);
+    if (found == in_flight_.end()) return;  // already answered
+    found->second.call_id = call_id;
+    cancel_now = found->second.cancel_requested;
+  }
+  if (cancel_now) upstream.Cancel(call_id, "cancelled by the client");
+}
+
+// The level is this session's own: the hub filters what it gets, and tells the upstreams the
+// lowest level any session asked for.
+void Session::SetLogLevel(const Json& params, const Reply& reply) {
+  Result<std::string> level = protocol::RequireString(params, "level", "level");
+  if (!level.ok()) return reply(level.status());
+  Status set = gateway_.notifications().SetLevel(this, *level);
+  if (!set.ok()) return reply(set);
+  reply(Json::object());
+}
+
+void Session::HandleNotification(const Message& notification) {
+  if (notification.method == "notifications/cancelled") {
+    protocol::Guarded(notification.method, [&] { CancelRequest(notification.params); });
+  } else if (notification.method != "notifications/initialized") {
+    log::Debug("ignored client notification {}", notification.method);
+  }
+}
+
+void Session::CancelRequest(const Json& params) {
+  if (!params.is_object() || !params.contains("requestId")) return;
+  const std::string key = params["requestId"].dump();
+  const std::string reason = protocol::StringOr(params, "reason", "cancelled by the client");
+  Gateway::UpstreamPtr upstream;
+  upstream::CallId call_id = -1;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = in_flight_.find(key);
+    if (found == in_flight_.end()) return;  // finished, or never forwarded: nothing to do
+    if (found->second.call_id < 0) {
+      found->second.cancel_requested = true;  // RecordCallId will cancel it
+      return;
+    }
+    upstream = found->second.upstream;
+    call_id = found->second.call_id;
+  }
+  upstream->Cancel(call_id, reason);
+}
+
+void Session::CancelAll(const std::string& reason) {
+  std::vector<std::pair<Gateway::UpstreamPtr, upstream::CallId>> calls;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [key, call] : in_flight_) {
+      call.cancel_requested = true;  // RecordCallId cancels a call still being sent
+      if (call.call_id >= 0) calls.emplace_back(call.upstream, call.call_id);
+    }
+  }
+  for (auto& [upstream, call_id] : calls) upstream->Cancel(call_id, reason);
+}
+
+void Session::MarkInitialized() {
+  std::lock_guard lock(mutex_);
+  initialized_ = true;
+}
+
+bool Session::WaitForIdle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_until(lock, deadline, [this] { return in_flight_.empty(); });
+}
+
+void Session::Deliver(const Message& notification) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!initialized_) return;
+  }
+  notifications_(notification);
+}
+
+}  // namespace mcpgw::proxy

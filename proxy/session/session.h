@@ -1,0 +1,131 @@
+#pragma once
+
+#include "protocol/json_rpc.h"
+#include "proxy/access/access.h"
+#include "proxy/observe/audit_log.h"
+#include "proxy/app/gateway.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace mcpgw::proxy {
+
+struct ListMethod;  // one list method the Catalog answers (session.cc)
+
+// Sends one message to this session's client. Must be safe to call from any thread.
+using ClientSink = std::function<void(const protocol::Message&)>;
+
+// Where the answer to one request goes: its id, and the sink that carries the answer and the
+// notifications that belong to the request (progress). On stdio that is the one connection; on
+// HTTP, the POST's own response.
+struct Responder {
+  protocol::Json id;
+  ClientSink sink;
+  std::shared_ptr<AuditEntry> audit;  // null when the request is not audited
+  RequestCounter counter;             // counts the answer by method and outcome
+  // Sends the result, or the error ToRpcError makes of the status, under id.
+  void Answer(protocol::Result<protocol::Json> outcome) const;
+};
+
+// One downstream client: the single dispatch point every downstream transport calls. Answers
+// initialize, ping and the lists itself; routes everything else through the Catalog to an
+// upstream, mapping the client's request ids and progress tokens to the upstream's and back.
+class Session : public NotificationHub::Member {
+ public:
+  // Joins the gateway's NotificationHub until destroyed; what the hub decides this session
+  // gets goes to notifications once the client has sent initialize. Every request is decided
+  // for `principal` (already authenticated; empty: anonymous) under the gateway's permissions.
+  // Destroying it ends its subscriptions and log level (README "Notifications").
+  Session(Gateway& gateway, ClientSink notifications, policy::Principal principal);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Handles one request. The answer (result or error) goes to reply_sink exactly once, possibly
+  // later and on another thread, unless the client cancels the request first; progress for the
+  // request goes there before it. Any thread; concurrent calls are fine. May block while
+  // upstreams are still starting (list requests).
+  void HandleRequest(protocol::Message request, ClientSink reply_sink);
+
+  // Handles one notification from the client (initialized, cancelled, ...). Never blocks.
+  void HandleNotification(const protocol::Message& notification);
+
+  // Treats the client as initialized without an initialize request: for an HTTP session that
+  // was initialized on another replica (its signed id says so). Any thread.
+  void MarkInitialized();
+
+  // Cancels every forwarded request still waiting for its upstream (the client has gone); they
+  // get no answer. Any thread.
+  void CancelAll(const std::string& reason);
+
+  // Blocks until no forwarded request is waiting for its upstream, or until the deadline.
+  // Returns whether it became idle. Any thread.
+  bool WaitForIdle(std::chrono::steady_clock::time_point deadline);
+
+  // NotificationHub::Member
+  const Access& access() const override { return access_; }
+  // Forwards what the hub decided this session gets, once the client has sent initialize.
+  void Deliver(const protocol::Message& notification) override;
+
+ private:
+  // A request forwarded upstream and not yet answered, keyed by the client's id.
+  struct InFlight {
+    Gateway::UpstreamPtr upstream;  // kept alive while the call waits, even once removed
+    upstream::CallId call_id = -1;  // -1 until Upstream::Call has returned
+    bool cancel_requested = false;
+  };
+  using Reply = std::function<void(protocol::Result<protocol::Json>)>;
+
+  // Takes request.params over.
+  void Dispatch(protocol::Message& request, const Responder& responder);
+  // Answers a list from the Catalog: its shared text when the caller reads everything, else
+  // the items the caller may read.
+  void AnswerList(const ListMethod& list, const Responder& responder);
+  protocol::Json Initialize(const protocol::Json& params);
+  // Which upstream serves a routed request, and the item's name there; kNotFound for a method
+  // the gateway does not route.
+  protocol::Result<Route> Resolve(const std::string& method, const protocol::Json& params) const;
+  protocol::Result<Route> ResolveCompletionRef(const protocol::Json& params) const;
+  // An unknown tool or prompt whose name starts with a server (or alias) that is not ready is
+  // that server's outage (kUnavailable, -32001), not the caller's mistake; else `unknown`.
+  // The outage is told only to a caller that may read that name there (else `unknown`).
+  protocol::Status UnknownOrUnavailable(const protocol::Json& params,
+                                        protocol::Status unknown) const;
+  // Ok when the caller's rate limits (README "Rate limits") allow a routed request, taking a
+  // token; else kRateLimited with detail {retry_after_ms}.
+  protocol::Status RateLimit(const std::string& method, const Route& route);
+  // params as the upstream gets them: the item's real name (route.name) in place of the name or
+  // resource URI the caller used.
+  static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
+                                           const std::string& name);
+  // Tells `settled` (when set) whether the upstream accepted the request, before the answer.
+  void Forward(const protocol::Message& request, const Responder& responder,
+               const std::string& server, protocol::Json params,
+               std::function<void(bool accepted)> settled = nullptr);
+  // resources/subscribe and resources/unsubscribe, counted per session by the hub: only the
+  // first subscribe (until one succeeds) and the last unsubscribe reach the upstream.
+  void Subscribe(const protocol::Message& request, const Responder& responder,
+                 const std::string& server, protocol::Json params);
+  void Unsubscribe(const protocol::Message& request, const Responder& responder,
+                   const std::string& server, protocol::Json params);
+  static upstream::ProgressHandler ProgressRelay(const protocol::Json& params,
+                                                 const ClientSink& sink);
+  void RecordCallId(const std::string& key, upstream::Upstream& upstream, upstream::CallId call_id);
+  void SetLogLevel(const protocol::Json& params, const Reply& reply);
+  void CancelRequest(const protocol::Json& params);
+
+  Gateway& gateway_;
+  ClientSink notifications_;
+  const Access access_;
+  std::mutex mutex_;
+  std::condition_variable idle_;             // notified when in_flight_ shrinks
+  bool initialized_ = false;                 // guarded by mutex_
+  std::map<std::string, InFlight> in_flight_;  // key: the client's id as JSON text; guarded
+};
+
+}  // namespace mcpgw::proxy

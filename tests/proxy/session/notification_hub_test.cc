@@ -1,0 +1,243 @@
+#include "proxy/session/notification_hub.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <vector>
+
+namespace mcpgw::proxy {
+namespace {
+
+using policy::Level;
+using protocol::Json;
+using protocol::Message;
+
+// full: execute on everything; reader: read on everything; none: nothing; one: execute on one
+// resource of "a" only (not the server as a whole).
+policy::Permissions KeyPermissions() {
+  policy::Permissions permissions;
+  permissions.default_level = Level::kDeny;
+  permissions.policies["full"] = {Level::kExecute, {}};
+  permissions.policies["reader"] = {Level::kRead, {}};
+  permissions.policies["none"] = {Level::kDeny, {}};
+  permissions.policies["one"] = {Level::kDeny, {{"a", "file:///one", Level::kExecute}}};
+  for (const char* key : {"full", "reader", "none", "one"}) permissions.key_policies[key] = key;
+  return permissions;
+}
+
+struct FakeMember : NotificationHub::Member {
+  FakeMember(const policy::Permissions& permissions, const std::string& key)
+      : permissions_access(permissions, {key, "", ""}) {}
+  const Access& access() const override { return permissions_access; }
+  void Deliver(const Message& notification) override { got.push_back(notification); }
+  Access permissions_access;
+  std::vector<Message> got;
+};
+
+struct Sent {
+  std::string server;
+  std::string method;
+  Json params;
+  bool operator==(const Sent&) const = default;
+};
+
+struct FakeUpstreams : NotificationHub::Upstreams {
+  std::vector<std::string> Names() const override { return {"a", "b"}; }
+  void Send(const std::string& server, const std::string& method, Json params) override {
+    sent.push_back({server, method, std::move(params)});
+  }
+  std::vector<Sent> sent;
+};
+
+// A hub over upstreams "a" and "b" with one session per key.
+struct Hub {
+  policy::Permissions permissions = KeyPermissions();
+  FakeUpstreams upstreams;
+  NotificationHub hub{upstreams};
+  std::vector<std::unique_ptr<FakeMember>> members;
+
+  FakeMember& Join(const std::string& key) {
+    members.push_back(std::make_unique<FakeMember>(permissions, key));
+    hub.Join(members.back().get());
+    return *members.back();
+  }
+  ~Hub() {
+    for (auto& member : members) hub.Leave(member.get());
+  }
+};
+
+Message LogLine(const std::string& level) {
+  return protocol::MakeNotification("notifications/message",
+                                    {{"level", level}, {"data", "x"}, {"logger", "core"}});
+}
+
+Message Updated(const std::string& uri) {
+  return protocol::MakeNotification("notifications/resources/updated", {{"uri", uri}});
+}
+
+Sent SetLevelSent(const std::string& server, const std::string& level) {
+  return {server, "logging/setLevel", {{"level", level}}};
+}
+
+}  // namespace
+
+TEST_CASE("NotificationHub gives a server's log lines only to keys that may read the server") {
+  Hub h;
+  FakeMember& full = h.Join("full");
+  FakeMember& reader = h.Join("reader");
+  FakeMember& none = h.Join("none");
+  FakeMember& one = h.Join("one");
+  h.hub.FromUpstream("a", LogLine("info"));
+  REQUIRE(full.got.size() == 1);
+  CHECK(full.got[0].params["logger"] == "a/core");
+  CHECK(reader.got.size() == 1);
+  CHECK(none.got.empty());
+  CHECK(one.got.empty());  // one resource of the server is not the server
+}
+
+TEST_CASE("NotificationHub filters log lines by each session's own level") {
+  Hub h;
+  FakeMember& quiet = h.Join("full");
+  FakeMember& chatty = h.Join("full");
+  FakeMember& never_asked = h.Join("reader");
+  CHECK(h.hub.SetLevel(&quiet, "error").ok());
+  CHECK(h.hub.SetLevel(&chatty, "debug").ok());
+  for (const char* level : {"debug", "warning", "error", "emergency", "loud"}) {
+    h.hub.FromUpstream("a", LogLine(level));
+  }
+  CHECK(quiet.got.size() == 2);  // error, emergency
+  CHECK(chatty.got.size() == 5);
+  CHECK(never_asked.got.size() == 5);
+  protocol::Status bad = h.hub.SetLevel(&quiet, "verbose");
+  CHECK(bad.code() == protocol::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("NotificationHub tells each upstream the lowest level its readers asked for") {
+  Hub h;
+  FakeMember& none = h.Join("none");
+  CHECK(h.hub.SetLevel(&none, "debug").ok());
+  CHECK(h.upstreams.sent.empty());  // a key that reads no server changes no upstream
+
+  FakeMember& warner = h.Join("full");
+  CHECK(h.hub.SetLevel(&warner, "warning").ok());
+  CHECK(h.upstreams.sent ==
+        std::vector<Sent>{SetLevelSent("a", "warning"), SetLevelSent("b", "warning")});
+
+  h.upstreams.sent.clear();
+  FakeMember& erring = h.Join("reader");
+  CHECK(h.upstreams.sent ==
+        std::vector<Sent>{SetLevelSent("a", "debug"), SetLevelSent("b", "debug")});
+  CHECK(h.hub.SetLevel(&erring, "error").ok());
+  CHECK(h.upstreams.sent.back() == SetLevelSent("b", "warning"));
+
+  h.upstreams.sent.clear();
+  h.hub.Leave(&warner);  // the lowest left: the upstreams get the next one
+  CHECK(h.upstreams.sent ==
+        std::vector<Sent>{SetLevelSent("a", "error"), SetLevelSent("b", "error")});
+}
+
+TEST_CASE("NotificationHub counts subscriptions per session") {
+  Hub h;
+  FakeMember& first = h.Join("full");
+  FakeMember& second = h.Join("reader");
+  CHECK(h.hub.Subscribe(&first, "a", "file:///one"));  // forward: not confirmed yet
+  CHECK(h.hub.Subscribe(&second, "a", "file:///one"));
+  h.hub.Confirm("a", "file:///one");
+  FakeMember& third = h.Join("full");
+  CHECK_FALSE(h.hub.Subscribe(&third, "a", "file:///one"));  // already subscribed upstream
+
+  h.hub.FromUpstream("a", Updated("file:///one"));
+  CHECK(first.got.size() == 1);
+  CHECK(second.got.size() == 1);
+  CHECK(h.hub.Unsubscribe(&first, "a", "file:///one") == std::nullopt);  // others remain
+  CHECK(h.hub.Unsubscribe(&first, "a", "file:///one") == std::nullopt);  // no longer its own
+  h.hub.FromUpstream("a", Updated("file:///one"));
+  CHECK(first.got.size() == 1);
+  CHECK(second.got.size() == 2);
+  CHECK(third.got.size() == 2);
+  CHECK(h.hub.Unsubscribe(&second, "a", "file:///one") == std::nullopt);
+  CHECK(h.hub.Unsubscribe(&third, "a", "file:///one") == "file:///one");  // the last
+  CHECK(h.upstreams.sent.empty());
+}
+
+TEST_CASE("NotificationHub gives updates only to subscribers that may read the resource") {
+  Hub h;
+  FakeMember& one = h.Join("one");
+  FakeMember& none = h.Join("none");
+  FakeMember& bystander = h.Join("full");
+  h.hub.Subscribe(&one, "a", "file:///one");
+  h.hub.Subscribe(&none, "a", "file:///one");  // Session refuses this; the hub checks anyway
+  h.hub.Subscribe(&one, "a", "file:///two");
+  h.hub.FromUpstream("a", Updated("file:///one"));
+  h.hub.FromUpstream("a", Updated("file:///two"));     // one may not read it
+  h.hub.FromUpstream("b", Updated("file:///one"));     // another server's URI of that text
+  h.hub.FromUpstream("a", Updated("file:///nobody"));  // dropped
+  REQUIRE(one.got.size() == 1);
+  CHECK(one.got[0].params["uri"] == "file:///one");
+  CHECK(none.got.empty());
+  CHECK(bystander.got.empty());
+}
+
+TEST_CASE("NotificationHub matches an update to its subscription in canonical form") {
+  Hub h;
+  FakeMember& full = h.Join("full");
+  h.hub.Subscribe(&full, "a", "file:///pub/readme.txt");
+  h.hub.FromUpstream("a", Updated("FILE:///pub//./%72eadme.txt"));
+  REQUIRE(full.got.size() == 1);
+  CHECK(full.got[0].params["uri"] == "FILE:///pub//./%72eadme.txt");  // passed on as sent
+}
+
+TEST_CASE("NotificationHub unsubscribes upstream when the last subscriber's session ends") {
+  Hub h;
+  FakeMember& staying = h.Join("full");
+  FakeMember& leaving = h.Join("full");
+  h.hub.Subscribe(&staying, "a", "file:///one");
+  h.hub.Subscribe(&leaving, "a", "file:///one");
+  h.hub.Subscribe(&leaving, "b", "file:///two");
+  h.hub.Confirm("a", "file:///one");
+  h.hub.Leave(&leaving);
+  CHECK(h.upstreams.sent ==
+        std::vector<Sent>{{"b", "resources/unsubscribe", {{"uri", "file:///two"}}}});
+  h.hub.FromUpstream("a", Updated("file:///one"));
+  CHECK(staying.got.size() == 1);
+  CHECK(leaving.got.empty());
+}
+
+TEST_CASE("NotificationHub takes back a subscription whose upstream subscribe failed") {
+  Hub h;
+  FakeMember& member = h.Join("full");
+  CHECK(h.hub.Subscribe(&member, "a", "file:///one"));
+  h.hub.Withdraw(&member, "a", "file:///one");
+  CHECK(h.upstreams.sent.empty());                      // the upstream never subscribed
+  CHECK(h.hub.Subscribe(&member, "a", "file:///one"));  // the next subscribe goes upstream again
+  h.hub.FromUpstream("a", Updated("file:///one"));
+  CHECK(member.got.size() == 1);
+}
+
+TEST_CASE("NotificationHub gives a reconnected upstream the subscriptions and level again") {
+  Hub h;
+  FakeMember& member = h.Join("full");
+  h.hub.UpstreamReady("a");
+  CHECK(h.upstreams.sent.empty());
+  h.hub.Subscribe(&member, "a", "file:///one");
+  h.hub.Subscribe(&member, "b", "file:///two");
+  CHECK(h.hub.SetLevel(&member, "notice").ok());
+  h.upstreams.sent.clear();
+  h.hub.UpstreamReady("a");
+  CHECK(h.upstreams.sent ==
+        std::vector<Sent>{SetLevelSent("a", "notice"),
+                          {"a", "resources/subscribe", {{"uri", "file:///one"}}}});
+}
+
+TEST_CASE("NotificationHub broadcasts list_changed to every session") {
+  Hub h;
+  FakeMember& full = h.Join("full");
+  FakeMember& none = h.Join("none");
+  h.hub.Broadcast(protocol::MakeNotification("notifications/tools/list_changed"));
+  CHECK(full.got.size() == 1);
+  CHECK(none.got.size() == 1);
+  h.hub.FromUpstream("a", protocol::MakeNotification("notifications/other"));
+  CHECK(full.got.size() == 1);
+}
+
+}  // namespace mcpgw::proxy
