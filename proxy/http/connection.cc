@@ -83,8 +83,9 @@ bool WantsKeepAlive(const httplib::Request& req) {
 }
 
 // The status line and headers, with the framing the listener owns (Content-Length or chunked,
-// Connection).
-std::string ResponseHead(const httplib::Response& res, bool chunked, bool keep_alive) {
+// Connection, Keep-Alive).
+std::string ResponseHead(const httplib::Response& res, bool chunked, bool keep_alive,
+                         std::chrono::milliseconds announced_idle) {
   std::string head = "HTTP/1.1 " + std::to_string(res.status) + " " + Reason(res.status) + "\r\n";
   for (const auto& [name, value] : res.headers) {
     if (name != "Connection") head += name + ": " + value + "\r\n";
@@ -94,8 +95,10 @@ std::string ResponseHead(const httplib::Response& res, bool chunked, bool keep_a
   }
   head += chunked ? "Transfer-Encoding: chunked\r\n"
                   : "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
-  head += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  return head;
+  if (!keep_alive) return head + "Connection: close\r\n\r\n";
+  return head + "Connection: keep-alive\r\nKeep-Alive: timeout=" +
+         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(announced_idle).count()) +
+         "\r\n\r\n";
 }
 
 // Serves one connection on the calling thread. Every operation is asynchronous on the
@@ -235,7 +238,7 @@ class Connection final : public HttpConnectionHandle {
     bool keep_alive = body_read && !state_.stopping && WantsKeepAlive(req) &&
                       res.get_header_value("Connection") != "close";
     bool chunked = static_cast<bool>(res.content_provider_);
-    std::string head = ResponseHead(res, chunked, keep_alive);
+    std::string head = ResponseHead(res, chunked, keep_alive, options_.idle_timeout / 2);
     if (req.method == "HEAD") return Write(net::buffer(head)) && keep_alive;
     if (!chunked) {
       std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(res.body)};

@@ -22,7 +22,10 @@ struct HttpListenerOptions {
   HttpRequestLimits limits;
   std::chrono::milliseconds header_timeout{10000};  // from a request's first byte to its header's end
   std::chrono::milliseconds body_timeout{30000};    // for a whole body
-  std::chrono::milliseconds idle_timeout{5000};     // between requests on a kept-alive connection
+  // Between requests on a kept-alive connection. Responses announce half of it (Keep-Alive:
+  // timeout=), so a client drops an idle connection well before the gateway does: one closed
+  // by both sides at once fails the request the client was sending on it.
+  std::chrono::milliseconds idle_timeout{10000};
   std::chrono::milliseconds write_timeout{5000};    // for each write
   std::size_t threads = 256;                        // connections served at once
   std::string tls_cert;                             // both set: HTTPS

@@ -255,6 +255,40 @@ describe("HTTP request limits", () => {
     await assertStillServing();
   });
 
+  // A client drops an idle connection when the announced time is up; its timer can fire late
+  // (a busy event loop), so the gateway keeps the connection well past what it announces:
+  // a connection closed by both sides at once loses the request sent on it.
+  test("a kept-alive connection stays open well past the idle time it announces", async () => {
+    const socket = net.connect(Number(new URL(gw.base).port), "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    const answer = async (label) => {
+      await withTimeout(
+        new Promise((resolve) => {
+          const poll = setInterval(() => parseResponse(received)?.complete && (clearInterval(poll), resolve()), 10);
+        }),
+        10000,
+        label,
+      );
+      const response = parseResponse(received);
+      received = "";
+      return response;
+    };
+    const get = `GET /healthz HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+    socket.write(get);
+    const first = await answer("the first answer");
+    assert.equal(first.status, 200);
+    const announced = Number(first.headers["keep-alive"]?.match(/^timeout=(\d+)$/)?.[1]);
+    assert.ok(announced > 0, `Keep-Alive announces a timeout (${first.headers["keep-alive"]})`);
+    await sleep(announced * 1000 + 500);
+    assert.ok(!socket.destroyed, "the connection is still open just past the announced timeout");
+    socket.write(get);
+    assert.equal((await answer("the second answer on the same connection")).status, 200);
+    socket.destroy();
+    await closed;
+  });
+
   test("a second Host, Origin or Mcp-Session-Id header gets 400", async () => {
     const sid = await openSession(gw.url);
     const body = JSON.stringify(initializeRequest());
