@@ -65,10 +65,10 @@ void Gateway::Stop() {
   stoppers_.clear();
 }
 
-ServerDiff Gateway::Apply(const Config& next) {
+upstream::ServerDiff Gateway::Apply(const Config& next) {
   std::lock_guard apply_lock(apply_mutex_);
   if (stopped_) return {};
-  ServerDiff diff = DiffServers(Servers(), next.servers);
+  upstream::ServerDiff diff = upstream::DiffServers(Servers(), next.servers);
   auto running = std::make_shared<UpstreamMap>(*Running());
   std::vector<UpstreamPtr> retired, started;
   for (const auto* names : {&diff.removed, &diff.changed}) {

@@ -7,7 +7,7 @@
 #include "proxy/observe/metrics.h"
 #include "proxy/session/notification_hub.h"
 #include "proxy/access/rate_limiter.h"
-#include "proxy/config/server_diff.h"
+#include "upstream/server_diff.h"
 #include "upstream/upstream.h"
 
 #include <atomic>
@@ -54,7 +54,7 @@ class Gateway : public upstream::UpstreamObserver {
   // waiting calls fail with kUnavailable "upstream 'x' stopped"). Clients get list_changed
   // for each merged list that changed. Returns what changed. Any thread; one Apply at a time;
   // does nothing after Stop().
-  ServerDiff Apply(const Config& next);
+  upstream::ServerDiff Apply(const Config& next);
 
   // The config the gateway started with (permissions, keys, settings). Its servers and aliases
   // may be stale after Apply: use Servers() and catalog().rules().

@@ -108,7 +108,7 @@ Status Registry::Reload(const std::string& who) {
   }
   file_ = std::move(loaded->file);
   overlay_ = std::move(loaded->overlay);
-  ServerDiff diff = gateway_.Apply(loaded->config);
+  upstream::ServerDiff diff = gateway_.Apply(loaded->config);
   log::Event(log::Level::kInfo, "reload",
              {{"principal", who},
               {"outcome", "applied"},
