@@ -116,7 +116,8 @@ int Serve(const std::string& config_path, const std::string& listen) {
   Gateway gateway(layered->config);
   Registry registry(gateway, config_path, std::move(layered).value(), ProcessEnvironment());
   ReloadOnSignal reload_on_signal(registry);
-  StdioServer server(gateway, STDIN_FILENO, protocol_fd, std::move(principal).value());
+  StdioServer server(gateway.config().gateway, gateway.session_services(), gateway.upstreams(),
+                     STDIN_FILENO, protocol_fd, std::move(principal).value());
   running_server = &server;
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);

@@ -8,6 +8,7 @@
 #include "proxy/routing/catalog.h"
 #include "proxy/session/hub_upstreams.h"
 #include "proxy/session/notification_hub.h"
+#include "proxy/session/session_services.h"
 #include "upstream/server_diff.h"
 #include "upstream/upstream.h"
 #include "upstream/upstream_set.h"
@@ -36,7 +37,6 @@ class Gateway : public upstream::UpstreamObserver {
   // The upstreams' (UpstreamSet).
   void Start() { upstreams_.Start(); }
   void WaitForStartup() const { upstreams_.WaitForStartup(); }
-  bool StartupSettled() const { return upstreams_.StartupSettled(); }
   void Stop() { upstreams_.Stop(); }
 
   // Gives the upstreams the servers of `next` (UpstreamSet::Apply), and the Catalog its aliases
@@ -49,20 +49,13 @@ class Gateway : public upstream::UpstreamObserver {
   const Config& config() const { return config_; }
   std::vector<upstream::ServerConfig> Servers() const { return upstreams_.Servers(); }
   const Catalog& catalog() const { return catalog_; }
-  // The listed tools' compiled inputSchemas, kept in step with the Catalog.
-  const ArgumentValidator& arguments() const { return arguments_; }
-  // Every key's token buckets, shared by all sessions.
-  RateLimiter& rate_limiter() { return rate_limiter_; }
-  // Where the sessions write the audit trail (README "Audit log").
-  AuditLog& audit() { return audit_; }
+  upstream::UpstreamSet& upstreams() { return upstreams_; }
   // The counters /metrics shows (README "Metrics").
   Metrics& metrics() { return metrics_; }
   UpstreamPtr FindUpstream(std::string_view server) const { return upstreams_.Find(server); }
   std::vector<UpstreamPtr> Upstreams() const { return upstreams_.Running(); }
-
-  // Where every notification for the sessions passes, and the subscriptions and log levels
-  // they share upstream.
-  NotificationHub& notifications() { return hub_; }
+  // What every Session uses.
+  const SessionServices& session_services() const { return session_services_; }
 
   // upstream::UpstreamObserver
   void OnOfferChanged(const std::string& server) override;
@@ -82,6 +75,8 @@ class Gateway : public upstream::UpstreamObserver {
   upstream::UpstreamSet upstreams_;
   HubUpstreams hub_upstreams_{upstreams_};
   NotificationHub hub_{hub_upstreams_};
+  const SessionServices session_services_{
+      catalog_, upstreams_, config_.permissions, rate_limiter_, arguments_, audit_, metrics_, hub_};
 };
 
 }  // namespace mcpgw::proxy

@@ -79,10 +79,11 @@ HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* r
       tokens_(std::move(session_secret)),
       origins_(SplitListen(settings_.listen).first, settings_.allowed_origins,
                settings_.allowed_hosts),
-      sessions_(gateway),
+      sessions_(gateway.session_services(), settings_),
       endpoint_(sessions_, tokens_, in_flight_, gateway.config().keys, settings_.sse_keepalive,
                 settings_.max_json_depth),
-      legacy_(gateway, in_flight_, settings_.sse_keepalive),
+      legacy_(gateway.session_services(), gateway.config().keys, in_flight_,
+              settings_.sse_keepalive, settings_.max_json_depth),
       listener_(*this, ListenerOptions(settings_)) {
   if (registry != nullptr) admin_.emplace(gateway, *registry, SplitListen(settings_.listen).first);
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");  // start-up
