@@ -3,6 +3,7 @@
 #include "proxy/access/argument_validator.h"
 #include "proxy/access/rate_limiter.h"
 #include "proxy/config/config.h"
+#include "proxy/config/registry.h"
 #include "proxy/observe/audit_log.h"
 #include "proxy/observe/metrics.h"
 #include "proxy/routing/catalog.h"
@@ -24,7 +25,7 @@ namespace mcpgw::proxy {
 // NotificationHub, and applies registry changes to both the upstreams and the Catalog. Holds no
 // protocol logic. The set of servers, the aliases and the exposure can change at run time
 // (Apply); everything else in config() is fixed for the gateway's life.
-class Gateway : public upstream::UpstreamObserver {
+class Gateway : public upstream::UpstreamObserver, public Registry::Target {
  public:
   // Creates the upstreams without starting them.
   explicit Gateway(Config config);
@@ -39,15 +40,15 @@ class Gateway : public upstream::UpstreamObserver {
   void WaitForStartup() const { upstreams_.WaitForStartup(); }
   void Stop() { upstreams_.Stop(); }
 
-  // Gives the upstreams the servers of `next` (UpstreamSet::Apply), and the Catalog its aliases
-  // and exposure; clients get list_changed for each merged list that changed. Returns what
-  // changed in the servers. Does nothing after Stop().
-  upstream::ServerDiff Apply(const Config& next);
+  // Registry::Target. Apply gives the upstreams the servers of `next` (UpstreamSet::Apply), and
+  // the Catalog its aliases and exposure; clients get list_changed for each merged list that
+  // changed. Does nothing after Stop().
+  std::vector<upstream::ServerConfig> Servers() const override { return upstreams_.Servers(); }
+  upstream::ServerDiff Apply(const Config& next) override;
 
   // The config the gateway started with (permissions, keys, settings). Its servers and aliases
   // may be stale after Apply: use Servers() and catalog().rules().
   const Config& config() const { return config_; }
-  std::vector<upstream::ServerConfig> Servers() const { return upstreams_.Servers(); }
   const Catalog& catalog() const { return catalog_; }
   upstream::UpstreamSet& upstreams() { return upstreams_; }
   // The counters /metrics shows (README "Metrics").

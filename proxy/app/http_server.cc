@@ -85,7 +85,10 @@ HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* r
       legacy_(gateway.session_services(), gateway.config().keys, in_flight_,
               settings_.sse_keepalive, settings_.max_json_depth),
       listener_(*this, ListenerOptions(settings_)) {
-  if (registry != nullptr) admin_.emplace(gateway, *registry, SplitListen(settings_.listen).first);
+  if (registry != nullptr) {
+    admin_.emplace(gateway.config(), gateway.upstreams(), gateway.catalog(), *registry,
+                   SplitListen(settings_.listen).first);
+  }
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");  // start-up
 }
 
@@ -160,8 +163,9 @@ void HttpServer::Route() {
   });
   routes_.Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
   if (admin_) admin_->Route(routes_);
-  routes_.Get("/metrics",
-              [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
+  routes_.Get("/metrics", [this](const Request& req, Response& res) {
+    ServeMetrics(gateway_.metrics(), gateway_.config().keys, req, res);
+  });
   routes_.Options(".*", [](const Request& req, Response& res) { AnswerPreflight(req, res); });
 }
 
