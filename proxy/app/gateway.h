@@ -15,7 +15,6 @@
 #include "upstream/upstream_set.h"
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace mcpgw::proxy {
@@ -27,34 +26,25 @@ namespace mcpgw::proxy {
 // (Apply); everything else in config() is fixed for the gateway's life.
 class Gateway : public upstream::UpstreamObserver, public Registry::Target {
  public:
-  // Creates the upstreams without starting them.
+  // Creates the upstreams without starting them: upstreams().Start() does.
   explicit Gateway(Config config);
   ~Gateway() override;  // stops the upstreams first: their threads call into the other pieces
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
 
-  using UpstreamPtr = upstream::UpstreamPtr;
-
-  // The upstreams' (UpstreamSet).
-  void Start() { upstreams_.Start(); }
-  void WaitForStartup() const { upstreams_.WaitForStartup(); }
-  void Stop() { upstreams_.Stop(); }
-
   // Registry::Target. Apply gives the upstreams the servers of `next` (UpstreamSet::Apply), and
   // the Catalog its aliases and exposure; clients get list_changed for each merged list that
-  // changed. Does nothing after Stop().
+  // changed. Does nothing after upstreams().Stop().
   std::vector<upstream::ServerConfig> Servers() const override { return upstreams_.Servers(); }
   upstream::ServerDiff Apply(const Config& next) override;
 
   // The config the gateway started with (permissions, keys, settings). Its servers and aliases
-  // may be stale after Apply: use Servers() and catalog().rules().
+  // may be stale after Apply: use upstreams().Servers() and catalog().rules().
   const Config& config() const { return config_; }
   const Catalog& catalog() const { return catalog_; }
   upstream::UpstreamSet& upstreams() { return upstreams_; }
   // The counters /metrics shows (README "Metrics").
   Metrics& metrics() { return metrics_; }
-  UpstreamPtr FindUpstream(std::string_view server) const { return upstreams_.Find(server); }
-  std::vector<UpstreamPtr> Upstreams() const { return upstreams_.Running(); }
   // What every Session uses.
   const SessionServices& session_services() const { return session_services_; }
 

@@ -174,7 +174,7 @@ void HttpServer::Route() {
 void HttpServer::Ready(httplib::Response& res) const {
   protocol::Json upstreams = protocol::Json::object();
   bool ready = !draining_;
-  for (const auto& upstream : gateway_.Upstreams()) {
+  for (const auto& upstream : gateway_.upstreams().Running()) {
     upstream::State state = upstream->state();
     upstreams[upstream->name()] = upstream::StateName(state);
     ready = ready && state == upstream::State::kReady;
@@ -197,7 +197,7 @@ Status HttpServer::Run(const std::string& listen) {
   listener_.Serve();  // returns once stopped and every connection has ended
   Stop();             // wakes the drainer if serving ended on its own
   drainer.join();
-  gateway_.Stop();
+  gateway_.upstreams().Stop();
   log::Info("HTTP server stopped");
   return Status::Ok();
 }
@@ -215,7 +215,7 @@ void HttpServer::WaitAndDrain() {
     log::Warn("calls still waiting after {} ms fail now", settings_.drain_timeout.count());
   }
   legacy_.CloseAll();
-  gateway_.Stop();  // fails the calls still waiting, so their handlers can finish
+  gateway_.upstreams().Stop();  // fails the calls still waiting, so their handlers can finish
   // A POST that no answer can reach any more (its call cancelled or lost) is released after a
   // moment for the failures above to be written: a drain always ends.
   if (!in_flight_.WaitForIdle(std::chrono::steady_clock::now() + kReleaseGrace)) {
