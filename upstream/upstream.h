@@ -32,7 +32,7 @@ struct Offer {
 };
 
 // Receives what an upstream reports. Called on the upstream's own threads; implementations must
-// return quickly and must not call back into Upstream::Stop.
+// return quickly and must not call back into Upstream::Stop (nor UpstreamSet::Stop or Apply).
 class UpstreamObserver {
  public:
   virtual ~UpstreamObserver() = default;

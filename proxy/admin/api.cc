@@ -97,8 +97,13 @@ httplib::Server::Handler RequireJson(httplib::Server::Handler handler) {
 
 }  // namespace
 
-AdminApi::AdminApi(Gateway& gateway, Registry& registry, const std::string& listen_host)
-    : gateway_(gateway), registry_(registry), loopback_(IsLoopbackHost(listen_host)) {}
+AdminApi::AdminApi(const Config& config, const upstream::UpstreamSet& upstreams,
+                   const Catalog& catalog, Registry& registry, const std::string& listen_host)
+    : config_(config),
+      upstreams_(upstreams),
+      catalog_(catalog),
+      registry_(registry),
+      loopback_(IsLoopbackHost(listen_host)) {}
 
 void AdminApi::Route(HttpRoutes& server) {
   constexpr const char* kServer = R"(/admin/servers/([A-Za-z0-9_-]+))";
@@ -121,37 +126,36 @@ void AdminApi::Route(HttpRoutes& server) {
 
 std::optional<std::string> AdminApi::Authorize(const Request& req, Response& res,
                                                const std::optional<std::string>& server) const {
-  const Config& config = gateway_.config();
-  std::optional<policy::Principal> principal = AuthenticateRequest(req, config.keys, res);
-  if (!principal) return std::nullopt;                    // 401 sent
-  if (!config.keys.empty() && principal->name.empty()) {  // no key: nobody to grant admin to
+  std::optional<policy::Principal> principal = AuthenticateRequest(req, config_.keys, res);
+  if (!principal) return std::nullopt;                     // 401 sent
+  if (!config_.keys.empty() && principal->name.empty()) {  // no key: nobody to grant admin to
     res.set_header("WWW-Authenticate", "Bearer realm=\"mcpgw\"");
     SendError(res, 401, "", "Unauthorized: the admin API needs an API key");
     return std::nullopt;
   }
   bool allowed = false;
-  if (config.keys.empty()) {
+  if (config_.keys.empty()) {
     allowed = loopback_;  // no access control: only a local caller
   } else {
-    Access access(config.permissions, *principal);
+    Access access(config_.permissions, *principal);
     allowed = server ? access.MayAdminister(*server) : access.MayAdministerGateway();
   }
   if (allowed) return PrincipalName(*principal);
   SendError(res, 403, "",
-            config.keys.empty() ? "the admin API without keys is open on a loopback address only"
-                                : "Forbidden: needs the admin level");
+            config_.keys.empty() ? "the admin API without keys is open on a loopback address only"
+                                 : "Forbidden: needs the admin level");
   return std::nullopt;
 }
 
 bool AdminApi::IsServer(const std::string& name) const {
-  return HasServer(gateway_.Servers(), name);
+  return HasServer(upstreams_.Servers(), name);
 }
 
 void AdminApi::ListServers(const Request& req, Response& res) const {
   if (!Authorize(req, res, std::nullopt)) return;
   Json servers = Json::array();
-  for (const ServerConfig& server : gateway_.Servers()) {
-    servers.push_back(ServerStatus(server, gateway_.FindUpstream(server.name).get()));
+  for (const ServerConfig& server : upstreams_.Servers()) {
+    servers.push_back(ServerStatus(server, upstreams_.Find(server.name).get()));
   }
   SendJson(res, 200, {{"servers", servers}});
 }
@@ -159,9 +163,9 @@ void AdminApi::ListServers(const Request& req, Response& res) const {
 void AdminApi::GetServer(const Request& req, Response& res) const {
   const std::string name = req.matches[1];
   if (!Authorize(req, res, name)) return;
-  for (const ServerConfig& server : gateway_.Servers()) {
+  for (const ServerConfig& server : upstreams_.Servers()) {
     if (server.name != name) continue;
-    return SendJson(res, 200, ServerStatus(server, gateway_.FindUpstream(name).get()));
+    return SendJson(res, 200, ServerStatus(server, upstreams_.Find(name).get()));
   }
   SendStatus(res, NotFound("server", name));
 }
@@ -171,7 +175,7 @@ void AdminApi::PutServer(const Request& req, Response& res) {
   bool exists = IsServer(name);
   auto who = Authorize(req, res, exists ? std::optional(name) : std::nullopt);
   if (!who) return;
-  protocol::Result<Json> entry = ParseBody(req, gateway_.config().gateway.max_json_depth);
+  protocol::Result<Json> entry = ParseBody(req, config_.gateway.max_json_depth);
   if (!entry.ok()) return SendStatus(res, entry.status());
   auto edit = [&](const std::vector<ServerConfig>&, ConfigOverlay& overlay) {
     overlay.PutServer(name, *entry);
@@ -187,7 +191,7 @@ void AdminApi::DeleteServer(const Request& req, Response& res) {
   if (!who) return;
   auto edit = [&](const std::vector<ServerConfig>& servers, ConfigOverlay& overlay) {
     if (!HasServer(servers, name)) return NotFound("server", name);
-    for (const auto& [alias, target] : gateway_.catalog().rules().aliases) {
+    for (const auto& [alias, target] : catalog_.rules().aliases) {
       if (target == name) {
         return Conflict(JoinPath("aliases", alias), "refers to this server; remove it first");
       }
@@ -213,14 +217,14 @@ void AdminApi::EnableServer(const Request& req, Response& res, bool enabled) {
 
 void AdminApi::ListAliases(const Request& req, Response& res) const {
   if (!Authorize(req, res, std::nullopt)) return;
-  SendJson(res, 200, {{"aliases", gateway_.catalog().rules().aliases}});
+  SendJson(res, 200, {{"aliases", catalog_.rules().aliases}});
 }
 
 void AdminApi::PutAlias(const Request& req, Response& res) {
   const std::string alias = req.matches[1];
   auto who = Authorize(req, res, std::nullopt);
   if (!who) return;
-  protocol::Result<Json> body = ParseBody(req, gateway_.config().gateway.max_json_depth);
+  protocol::Result<Json> body = ParseBody(req, config_.gateway.max_json_depth);
   if (!body.ok()) return SendStatus(res, body.status());
   if (!body->is_object() || !body->contains("server") || !(*body)["server"].is_string()) {
     return SendError(res, 400, "server", "must be a string: the server the alias names");
@@ -239,7 +243,7 @@ void AdminApi::DeleteAlias(const Request& req, Response& res) {
   auto who = Authorize(req, res, std::nullopt);
   if (!who) return;
   auto edit = [&](const std::vector<ServerConfig>&, ConfigOverlay& overlay) {
-    if (gateway_.catalog().rules().aliases.count(alias) == 0) return NotFound("alias", alias);
+    if (catalog_.rules().aliases.count(alias) == 0) return NotFound("alias", alias);
     overlay.RemoveAlias(alias);
     return Status::Ok();
   };
@@ -252,7 +256,7 @@ void AdminApi::ListTools(const Request& req, Response& res) const {
   if (format != "mcp" && format != "openai") {
     return SendError(res, 400, "format", "must be mcp or openai");
   }
-  Json tools = gateway_.catalog().Tools();
+  Json tools = catalog_.Tools();
   SendJson(res, 200, format == "openai" ? ToOpenAiFunctions(tools) : Json{{"tools", tools}});
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 
-#include "proxy/app/gateway.h"
-#include "proxy/http/routes.h"
+#include "proxy/config/config.h"
 #include "proxy/config/registry.h"
+#include "proxy/http/routes.h"
+#include "proxy/routing/catalog.h"
+#include "upstream/upstream_set.h"
 
 #include <httplib.h>
 
@@ -21,9 +23,12 @@ namespace mcpgw::proxy {
 // 404 for an unknown server or alias, 409 for a conflict; the registry is then unchanged.
 class AdminApi {
  public:
-  // Borrows everything; all must outlive the server the routes are added to. `listen_host` is
+  // Borrows everything; all must outlive the server the routes are added to. `config` gives the
+  // keys, the permissions and the JSON depth limit (its servers and aliases may be stale: the
+  // upstreams and the catalog say what runs now); `registry` makes the changes. `listen_host` is
   // the address the gateway is bound to.
-  AdminApi(Gateway& gateway, Registry& registry, const std::string& listen_host);
+  AdminApi(const Config& config, const upstream::UpstreamSet& upstreams, const Catalog& catalog,
+           Registry& registry, const std::string& listen_host);
 
   // Adds the /admin routes. Handlers run on the HTTP connection threads.
   void Route(HttpRoutes& server);
@@ -52,7 +57,9 @@ class AdminApi {
   void Change(Response& res, const std::string& who, const std::string& what,
               const Registry::Edit& edit, const protocol::Json& success);
 
-  Gateway& gateway_;
+  const Config& config_;
+  const upstream::UpstreamSet& upstreams_;
+  const Catalog& catalog_;
   Registry& registry_;
   const bool loopback_;
 };

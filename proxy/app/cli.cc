@@ -93,7 +93,7 @@ int ServeHttp(const std::string& config_path, LayeredConfig layered) {
   running_http_server = &server;
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);
-  gateway.Start();
+  gateway.upstreams().Start();
   protocol::Status served = server.Run(gateway.config().gateway.listen);
   running_http_server = nullptr;
   return served.ok() ? 0 : Fail(served);
@@ -116,11 +116,12 @@ int Serve(const std::string& config_path, const std::string& listen) {
   Gateway gateway(layered->config);
   Registry registry(gateway, config_path, std::move(layered).value(), ProcessEnvironment());
   ReloadOnSignal reload_on_signal(registry);
-  StdioServer server(gateway, STDIN_FILENO, protocol_fd, std::move(principal).value());
+  StdioServer server(gateway.config().gateway, gateway.session_services(), gateway.upstreams(),
+                     STDIN_FILENO, protocol_fd, std::move(principal).value());
   running_server = &server;
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);
-  gateway.Start();
+  gateway.upstreams().Start();
   server.Run();
   running_server = nullptr;
   return 0;
@@ -156,8 +157,8 @@ int PrintTools(const std::string& config_path, const std::string& format,
   auto principal = IdentifyCaller(config->keys, key);
   if (!principal.ok()) return Fail(KeyRefused(principal.status()));
   Gateway gateway(std::move(config).value());
-  gateway.Start();
-  gateway.WaitForStartup();
+  gateway.upstreams().Start();
+  gateway.upstreams().WaitForStartup();
   const Catalog& catalog = gateway.catalog();
   protocol::Json tools = catalog.Tools();
   if (key) {  // without --key: everything, as before
@@ -165,7 +166,7 @@ int PrintTools(const std::string& config_path, const std::string& format,
     auto resolve = [&catalog](std::string_view name) { return catalog.ResolveTool(name); };
     tools = access.Filter(tools, "name", resolve);
   }
-  gateway.Stop();
+  gateway.upstreams().Stop();
   protocol::Json out = format == "openai" ? ToOpenAiFunctions(tools) : protocol::Json{{"tools", tools}};
   std::cout << out.dump(2, ' ', false, protocol::Json::error_handler_t::replace) << "\n";
   return 0;

@@ -79,12 +79,16 @@ HttpServer::HttpServer(Gateway& gateway, std::string session_secret, Registry* r
       tokens_(std::move(session_secret)),
       origins_(SplitListen(settings_.listen).first, settings_.allowed_origins,
                settings_.allowed_hosts),
-      sessions_(gateway),
+      sessions_(gateway.session_services(), settings_),
       endpoint_(sessions_, tokens_, in_flight_, gateway.config().keys, settings_.sse_keepalive,
                 settings_.max_json_depth),
-      legacy_(gateway, in_flight_, settings_.sse_keepalive),
+      legacy_(gateway.session_services(), gateway.config().keys, in_flight_,
+              settings_.sse_keepalive, settings_.max_json_depth),
       listener_(*this, ListenerOptions(settings_)) {
-  if (registry != nullptr) admin_.emplace(gateway, *registry, SplitListen(settings_.listen).first);
+  if (registry != nullptr) {
+    admin_.emplace(gateway.config(), gateway.upstreams(), gateway.catalog(), *registry,
+                   SplitListen(settings_.listen).first);
+  }
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");  // start-up
 }
 
@@ -159,8 +163,9 @@ void HttpServer::Route() {
   });
   routes_.Get("/readyz", [this](const Request&, Response& res) { Ready(res); });
   if (admin_) admin_->Route(routes_);
-  routes_.Get("/metrics",
-              [this](const Request& req, Response& res) { ServeMetrics(gateway_, req, res); });
+  routes_.Get("/metrics", [this](const Request& req, Response& res) {
+    ServeMetrics(gateway_.metrics(), gateway_.config().keys, req, res);
+  });
   routes_.Options(".*", [](const Request& req, Response& res) { AnswerPreflight(req, res); });
 }
 
@@ -169,7 +174,7 @@ void HttpServer::Route() {
 void HttpServer::Ready(httplib::Response& res) const {
   protocol::Json upstreams = protocol::Json::object();
   bool ready = !draining_;
-  for (const auto& upstream : gateway_.Upstreams()) {
+  for (const auto& upstream : gateway_.upstreams().Running()) {
     upstream::State state = upstream->state();
     upstreams[upstream->name()] = upstream::StateName(state);
     ready = ready && state == upstream::State::kReady;
@@ -192,7 +197,7 @@ Status HttpServer::Run(const std::string& listen) {
   listener_.Serve();  // returns once stopped and every connection has ended
   Stop();             // wakes the drainer if serving ended on its own
   drainer.join();
-  gateway_.Stop();
+  gateway_.upstreams().Stop();
   log::Info("HTTP server stopped");
   return Status::Ok();
 }
@@ -210,7 +215,7 @@ void HttpServer::WaitAndDrain() {
     log::Warn("calls still waiting after {} ms fail now", settings_.drain_timeout.count());
   }
   legacy_.CloseAll();
-  gateway_.Stop();  // fails the calls still waiting, so their handlers can finish
+  gateway_.upstreams().Stop();  // fails the calls still waiting, so their handlers can finish
   // A POST that no answer can reach any more (its call cancelled or lost) is released after a
   // moment for the failures above to be written: a drain always ends.
   if (!in_flight_.WaitForIdle(std::chrono::steady_clock::now() + kReleaseGrace)) {

@@ -68,8 +68,8 @@ Result<LayeredConfig> LoadLayeredConfig(const std::string& config_path, const En
   return LayeredConfig{*std::move(file), *std::move(overlay), *std::move(config)};
 }
 
-Registry::Registry(Gateway& gateway, std::string config_path, LayeredConfig loaded, EnvLookup env)
-    : gateway_(gateway),
+Registry::Registry(Target& target, std::string config_path, LayeredConfig loaded, EnvLookup env)
+    : target_(target),
       config_path_(std::move(config_path)),
       state_path_(StatePathFor(config_path_)),
       env_(std::move(env)),
@@ -80,12 +80,12 @@ Registry::Registry(Gateway& gateway, std::string config_path, LayeredConfig load
 Status Registry::Change(const std::string& who, const std::string& what, const Edit& edit) {
   std::lock_guard lock(mutex_);
   ConfigOverlay next = overlay_;
-  if (Status edited = edit(gateway_.Servers(), next); !edited.ok()) return edited;
+  if (Status edited = edit(target_.Servers(), next); !edited.ok()) return edited;
   Result<Config> config = Compose(file_, next, env_, BaseDir(config_path_));
   if (!config.ok()) return config.status();
   if (Status written = WriteStateFile(state_path_, next); !written.ok()) return written;
   overlay_ = std::move(next);
-  gateway_.Apply(*config);
+  target_.Apply(*config);
   log::Event(log::Level::kInfo, "admin_change", {{"principal", who}, {"change", what}},
              "admin: {} {}", who, what);
   return Status::Ok();
@@ -108,7 +108,7 @@ Status Registry::Reload(const std::string& who) {
   }
   file_ = std::move(loaded->file);
   overlay_ = std::move(loaded->overlay);
-  ServerDiff diff = gateway_.Apply(loaded->config);
+  upstream::ServerDiff diff = target_.Apply(loaded->config);
   log::Event(log::Level::kInfo, "reload",
              {{"principal", who},
               {"outcome", "applied"},

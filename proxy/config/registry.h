@@ -3,11 +3,12 @@
 #include "protocol/status.h"
 #include "proxy/config/config.h"
 #include "proxy/config/overlay.h"
-#include "proxy/app/gateway.h"
+#include "upstream/server_diff.h"
 
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace mcpgw::proxy {
 
@@ -28,20 +29,31 @@ protocol::Result<LayeredConfig> LoadLayeredConfig(const std::string& config_path
 // Changes the gateway's live registry (servers, aliases, exposure) and keeps it across restarts
 // (README "Admin API and reload"): admin edits go to the state file, reloads re-read both files.
 // Each change is validated whole before anything is touched; a rejected one leaves the
-// gateway, the overlay and the state file as they were. Borrows the gateway, which must
+// gateway, the overlay and the state file as they were. Borrows its Target, which must
 // outlive it. Thread-safe: changes and reloads run one at a time.
 class Registry {
  public:
+  // Where the changes go: the running gateway.
+  class Target {
+   public:
+    virtual ~Target() = default;
+    // Every server in the live registry now, enabled or not, sorted by name. Any thread.
+    virtual std::vector<upstream::ServerConfig> Servers() const = 0;
+    // Makes the running servers, aliases and exposure what `next` (a validated config) says;
+    // the rest of `next` is ignored. Returns what changed in the servers. Called one at a time.
+    virtual upstream::ServerDiff Apply(const Config& next) = 0;
+  };
+
   // Edits a copy of the overlay; a failure (e.g. kNotFound) aborts the change with it. Runs
   // under the registry's lock; the servers it is given are the registry's current ones.
   using Edit = std::function<protocol::Status(const std::vector<upstream::ServerConfig>& servers,
                                               ConfigOverlay& overlay)>;
 
   // `loaded` is what the gateway was started with.
-  Registry(Gateway& gateway, std::string config_path, LayeredConfig loaded, EnvLookup env);
+  Registry(Target& target, std::string config_path, LayeredConfig loaded, EnvLookup env);
 
   // Applies `edit`, validates config + new overlay, writes the state file, then applies the
-  // result to the gateway and logs "admin: WHO WHAT". Fails with the edit's status, with
+  // result to the target and logs "admin: WHO WHAT". Fails with the edit's status, with
   // kInvalidArgument "PATH: reason" when the result does not validate, or kInternal when the
   // state file cannot be written.
   protocol::Status Change(const std::string& who, const std::string& what, const Edit& edit);
@@ -52,7 +64,7 @@ class Registry {
   protocol::Status Reload(const std::string& who);
 
  private:
-  Gateway& gateway_;
+  Target& target_;
   const std::string config_path_;
   const std::string state_path_;
   const EnvLookup env_;

@@ -10,22 +10,26 @@ namespace mcpgw::proxy {
 
 using protocol::Message;
 
-LegacySse::LegacySse(Gateway& gateway, InFlightTracker& in_flight,
-                     std::chrono::milliseconds keepalive)
-    : gateway_(gateway), in_flight_(in_flight), keepalive_(keepalive) {}
+LegacySse::LegacySse(const SessionServices& services, const std::vector<policy::KeyEntry>& keys,
+                     InFlightTracker& in_flight, std::chrono::milliseconds keepalive,
+                     std::size_t max_json_depth)
+    : services_(services),
+      keys_(keys),
+      in_flight_(in_flight),
+      keepalive_(keepalive),
+      max_json_depth_(max_json_depth) {}
 
 void LegacySse::Open(const httplib::Request& req, httplib::Response& res) {
   if (HttpCheck accept = CheckStreamAccept(req.get_header_value("Accept"))) {
     return SendRefusal(res, *accept);
   }
-  std::optional<policy::Principal> principal =
-      AuthenticateRequest(req, gateway_.config().keys, res);
+  std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
   if (!principal) return;
   std::string sid = SessionTokens::NewSessionId();
-  auto connection = std::make_shared<Connection>(gateway_.metrics());
+  auto connection = std::make_shared<Connection>(services_.metrics);
   connection->principal = PrincipalName(*principal);
   connection->session = std::make_unique<Session>(
-      gateway_, [queue = connection->queue](const Message& m) { queue->Push(m); },
+      services_, [queue = connection->queue](const Message& m) { queue->Push(m); },
       *std::move(principal));
   {
     std::lock_guard lock(mutex_);
@@ -43,15 +47,13 @@ void LegacySse::Post(const httplib::Request& req, httplib::Response& res) {
   if (HttpCheck type = CheckContentType(req.get_header_value("Content-Type"))) {
     return SendRefusal(res, *type);
   }
-  std::optional<policy::Principal> principal =
-      AuthenticateRequest(req, gateway_.config().keys, res);
+  std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
   if (!principal) return;
   std::shared_ptr<Connection> connection = Find(req.get_param_value("sessionId"));
   if (!connection || connection->principal != PrincipalName(*principal)) {
     return SendRefusal(res, {404, "Session not found"});
   }
-  protocol::Result<Message> message =
-      protocol::ParseMessage(req.body, gateway_.config().gateway.max_json_depth);
+  protocol::Result<Message> message = protocol::ParseMessage(req.body, max_json_depth_);
   if (!message.ok()) {
     res.status = 400;
     return res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())),

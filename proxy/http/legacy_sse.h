@@ -1,8 +1,9 @@
 #pragma once
 
-#include "proxy/app/gateway.h"
+#include "policy/keys.h"
 #include "proxy/http/message_queue.h"
 #include "proxy/session/session.h"
+#include "proxy/session/session_services.h"
 
 #include <httplib.h>
 
@@ -20,8 +21,12 @@ namespace mcpgw::proxy {
 // long as its stream, on this replica only. Handlers run on the HTTP connection threads.
 class LegacySse {
  public:
-  // Borrows the gateway and the tracker, which must outlive this object.
-  LegacySse(Gateway& gateway, InFlightTracker& in_flight, std::chrono::milliseconds keepalive);
+  // Borrows everything; all must outlive this object. Its sessions use `services` (whose Metrics
+  // also counts them open); every request is authenticated against `keys`; a POST body may nest
+  // max_json_depth deep.
+  LegacySse(const SessionServices& services, const std::vector<policy::KeyEntry>& keys,
+            InFlightTracker& in_flight, std::chrono::milliseconds keepalive,
+            std::size_t max_json_depth);
 
   // GET /sse: a new session and its stream, for the caller its key names (401 for a bad key).
   void Open(const httplib::Request& req, httplib::Response& res);
@@ -42,9 +47,11 @@ class LegacySse {
   std::shared_ptr<Connection> Find(const std::string& sid);
   void Forget(const std::string& sid);
 
-  Gateway& gateway_;
+  const SessionServices& services_;
+  const std::vector<policy::KeyEntry>& keys_;
   InFlightTracker& in_flight_;
   const std::chrono::milliseconds keepalive_;
+  const std::size_t max_json_depth_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Connection>> connections_;  // guarded by mutex_
 };

@@ -34,8 +34,8 @@ void CountStreamedBytes(Metrics& metrics, DownstreamTransport transport,
 
 }  // namespace
 
-void ServeMetrics(Gateway& gateway, const httplib::Request& req, httplib::Response& res) {
-  const std::vector<policy::KeyEntry>& keys = gateway.config().keys;
+void ServeMetrics(const Metrics& metrics, const std::vector<policy::KeyEntry>& keys,
+                  const httplib::Request& req, httplib::Response& res) {
   std::optional<policy::Principal> principal = AuthenticateRequest(req, keys, res);
   if (!principal) return;
   // Unlike /mcp, no key is not the anonymous caller here: the text covers every caller.
@@ -43,7 +43,7 @@ void ServeMetrics(Gateway& gateway, const httplib::Request& req, httplib::Respon
     SendRefusal(res, {401, "Unauthorized: /metrics needs a key"});
     return res.set_header("WWW-Authenticate", "Bearer realm=\"mcpgw\"");
   }
-  res.set_content(gateway.metrics().Render(), "text/plain; version=0.0.4; charset=utf-8");
+  res.set_content(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void CountHttpBytes(Metrics& metrics, const httplib::Request& req, httplib::Response& res) {

@@ -17,10 +17,12 @@ std::int64_t CeilSeconds(std::chrono::milliseconds duration) {
 
 }  // namespace
 
-HttpSession::HttpSession(Gateway& gateway, SessionClaims claims, policy::Principal principal)
+HttpSession::HttpSession(const SessionServices& services, SessionClaims claims,
+                         policy::Principal principal)
     : claims_(std::move(claims)),
-      counted_(gateway.metrics(), DownstreamTransport::kStreamableHttp),
-      session_(gateway, [this](const protocol::Message& m) { Notify(m); }, std::move(principal)) {}
+      counted_(services.metrics, DownstreamTransport::kStreamableHttp),
+      session_(
+          services, [this](const protocol::Message& m) { Notify(m); }, std::move(principal)) {}
 
 HttpSession::~HttpSession() { End(); }
 
@@ -76,11 +78,12 @@ void HttpSession::End() {
   session_.CancelAll("the session has ended");
 }
 
-HttpSessionRegistry::HttpSessionRegistry(Gateway& gateway)
-    : gateway_(gateway),
-      lifetime_seconds_(CeilSeconds(gateway.config().gateway.session_lifetime)),
-      max_sessions_(gateway.config().gateway.max_sessions),
-      idle_timeout_(gateway.config().gateway.session_idle_timeout),
+HttpSessionRegistry::HttpSessionRegistry(const SessionServices& services,
+                                         const GatewaySettings& settings)
+    : services_(services),
+      lifetime_seconds_(CeilSeconds(settings.session_lifetime)),
+      max_sessions_(settings.max_sessions),
+      idle_timeout_(settings.session_idle_timeout),
       ended_(max_sessions_) {}
 
 std::shared_ptr<HttpSession> HttpSessionRegistry::Create(policy::Principal principal) {
@@ -134,7 +137,7 @@ std::shared_ptr<HttpSession> HttpSessionRegistry::Insert(const SessionClaims& cl
     // The least recently used session not in use; when every one is, any.
     Remove(idle_.empty() ? sessions_.begin()->first : idle_.back(), ending);
   }
-  auto session = std::make_shared<HttpSession>(gateway_, claims, std::move(principal));
+  auto session = std::make_shared<HttpSession>(services_, claims, std::move(principal));
   idle_.push_front(claims.sid);
   sessions_.emplace(claims.sid, Entry{session, 0, idle_.begin(), Clock::now()});
   return session;

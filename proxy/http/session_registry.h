@@ -1,9 +1,11 @@
 #pragma once
 
+#include "proxy/config/config.h"
 #include "proxy/http/ended_sessions.h"
 #include "proxy/http/message_queue.h"
-#include "proxy/session/session.h"
 #include "proxy/http/session_token.h"
+#include "proxy/session/session.h"
+#include "proxy/session/session_services.h"
 
 #include <chrono>
 #include <list>
@@ -21,8 +23,9 @@ namespace mcpgw::proxy {
 // answer (so that notifications/cancelled can release them). Any thread.
 class HttpSession {
  public:
-  // Its requests are decided for `principal` (the one claims.principal names).
-  HttpSession(Gateway& gateway, SessionClaims claims, policy::Principal principal);
+  // Its Session uses `services` (whose Metrics also counts it open); its requests are decided
+  // for `principal` (the one claims.principal names).
+  HttpSession(const SessionServices& services, SessionClaims claims, policy::Principal principal);
   ~HttpSession();  // End()
 
   Session& session() { return session_; }
@@ -66,7 +69,9 @@ class HttpSession {
 // (EndedSessions); another replica still accepts it. Any thread.
 class HttpSessionRegistry {
  public:
-  explicit HttpSessionRegistry(Gateway& gateway);
+  // The sessions use `services`; `settings` give the session lifetime, the most sessions and
+  // the idle timeout. Borrows `services`, which must outlive the registry.
+  HttpSessionRegistry(const SessionServices& services, const GatewaySettings& settings);
 
   // A new session with fresh claims (a random sid, issued now, expiring after the lifetime; no
   // version yet) acting for `principal`, whom the caller has authenticated.
@@ -103,7 +108,7 @@ class HttpSessionRegistry {
   void Remove(const std::string& sid, Ending& ending);
   static void EndEach(const Ending& ending);
 
-  Gateway& gateway_;
+  const SessionServices& services_;
   const std::int64_t lifetime_seconds_;
   const std::size_t max_sessions_;
   const std::chrono::milliseconds idle_timeout_;

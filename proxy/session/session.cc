@@ -77,20 +77,21 @@ void Responder::Answer(Result<Json> outcome) const {
   sink(protocol::MakeError(id, protocol::ToRpcError(outcome.status())));
 }
 
-Session::Session(Gateway& gateway, ClientSink notifications, policy::Principal principal)
-    : gateway_(gateway),
+Session::Session(const SessionServices& services, ClientSink notifications,
+                 policy::Principal principal)
+    : services_(services),
       notifications_(std::move(notifications)),
-      access_(gateway.config().permissions, std::move(principal)) {
-  gateway_.notifications().Join(this);
+      access_(services.permissions, std::move(principal)) {
+  services_.notifications.Join(this);
 }
 
-Session::~Session() { gateway_.notifications().Leave(this); }
+Session::~Session() { services_.notifications.Leave(this); }
 
 void Session::HandleRequest(Message request, ClientSink reply_sink) {
   Responder responder{request.id, std::move(reply_sink),
-                      gateway_.audit().Begin(gateway_.config().permissions, access_.principal(),
-                                             request.method, request.params),
-                      gateway_.metrics().ForMethod(request.method)};
+                      services_.audit.Begin(services_.permissions, access_.principal(),
+                                            request.method, request.params),
+                      services_.metrics.ForMethod(request.method)};
   if (!protocol::Guarded(request.method, [&] { Dispatch(request, responder); })) {
     responder.Answer(Status(StatusCode::kInternal, "Internal error"));
   }
@@ -109,21 +110,21 @@ void Session::Dispatch(Message& request, const Responder& responder) {
   Result<Route> route = Resolve(method, params);
   if (!route.ok() && route.status().code() == StatusCode::kInvalidArgument) {
     // The item may belong to an upstream that is still starting: wait for it, then look again.
-    gateway_.WaitForStartup();
+    services_.upstreams.WaitForStartup();
     route = Resolve(method, params);
   }
   if (!route.ok()) return reply(UnknownOrUnavailable(params, route.status()));
   if (responder.audit) responder.audit->Decide(*route);
   if (Status allowed = access_.Check(method, params, *route); !allowed.ok()) {
-    gateway_.metrics().CountDenial(route->server);
+    services_.metrics.CountDenial(route->server);
     return reply(allowed);
   }
   if (Status within = RateLimit(method, *route); !within.ok()) {
-    gateway_.metrics().CountRateLimited(route->server);
+    services_.metrics.CountRateLimited(route->server);
     return reply(within);
   }
   if (method == "tools/call") {
-    if (auto rejected = gateway_.arguments().Reject(*route, params)) {
+    if (auto rejected = services_.arguments.Reject(*route, params)) {
       if (responder.audit) responder.audit->RejectArguments();
       return reply(*rejected);
     }
@@ -139,8 +140,8 @@ void Session::Dispatch(Message& request, const Responder& responder) {
 }
 
 void Session::AnswerList(const ListMethod& list, const Responder& responder) {
-  gateway_.WaitForStartup();
-  const Catalog& catalog = gateway_.catalog();
+  services_.upstreams.WaitForStartup();
+  const Catalog& catalog = services_.catalog;
   if (access_.ReadsEverything()) {
     return responder.sink(
         protocol::MakeSerializedResult(responder.id, catalog.ListResultText(list.list)));
@@ -152,11 +153,11 @@ void Session::AnswerList(const ListMethod& list, const Responder& responder) {
 Status Session::RateLimit(const std::string& method, const Route& route) {
   // Unsubscribing only stops news: it is never refused for the rate.
   if (method == "resources/unsubscribe") return Status::Ok();
-  return gateway_.rate_limiter().Acquire(access_.principal().name, route);
+  return services_.rate_limiter.Acquire(access_.principal().name, route);
 }
 
 Result<Route> Session::Resolve(const std::string& method, const Json& params) const {
-  const Catalog& catalog = gateway_.catalog();
+  const Catalog& catalog = services_.catalog;
   if (method == "tools/call" || method == "prompts/get") {
     Result<std::string> name = protocol::RequireString(params, "name", "name");
     if (!name.ok()) return name.status();
@@ -176,8 +177,8 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
   if (unknown.code() != StatusCode::kInvalidArgument) return unknown;
   auto name = params.find("name");
   if (name == params.end() || !name->is_string()) return unknown;
-  const NamingRules rules = gateway_.catalog().rules();  // the current aliases
-  for (const auto& upstream : gateway_.Upstreams()) {
+  const NamingRules rules = services_.catalog.rules();  // the current aliases
+  for (const auto& upstream : services_.upstreams.Running()) {
     if (upstream->state() == upstream::State::kReady) continue;
     auto rest = NameAfterServer(*name->get_ptr<const std::string*>(), upstream->name(), rules);
     if (!rest || !access_.MayRead(upstream->name(), *rest)) continue;
@@ -195,12 +196,12 @@ Result<Route> Session::ResolveCompletionRef(const Json& params) const {
   if (*type == "ref/prompt") {
     Result<std::string> name = protocol::RequireString(*ref, "name", "ref.name");
     if (!name.ok()) return name.status();
-    return gateway_.catalog().ResolvePrompt(*name);
+    return services_.catalog.ResolvePrompt(*name);
   }
   if (*type == "ref/resource") {
     Result<std::string> uri = protocol::RequireString(*ref, "uri", "ref.uri");
     if (!uri.ok()) return uri.status();
-    return gateway_.catalog().ResolveResource(*uri);
+    return services_.catalog.ResolveResource(*uri);
   }
   return InvalidParams("\"ref.type\" must be \"ref/prompt\" or \"ref/resource\"");
 }
@@ -229,19 +230,19 @@ Json Session::Initialize(const Json& params) {
 void Session::Subscribe(const Message& request, const Responder& responder,
                         const std::string& server, Json params) {
   const std::string uri = params["uri"].get<std::string>();  // the canonical URI, routed on
-  if (!gateway_.notifications().Subscribe(this, server, uri)) {
+  if (!services_.notifications.Subscribe(this, server, uri)) {
     return responder.Answer(Json::object());  // the upstream already has it
   }
   Forward(request, responder, server, std::move(params), [this, server, uri](bool accepted) {
-    if (accepted) return gateway_.notifications().Confirm(server, uri);
-    gateway_.notifications().Withdraw(this, server, uri);
+    if (accepted) return services_.notifications.Confirm(server, uri);
+    services_.notifications.Withdraw(this, server, uri);
   });
 }
 
 void Session::Unsubscribe(const Message& request, const Responder& responder,
                           const std::string& server, Json params) {
   std::optional<std::string> last =
-      gateway_.notifications().Unsubscribe(this, server, params["uri"].get<std::string>());
+      services_.notifications.Unsubscribe(this, server, params["uri"].get<std::string>());
   if (!last) return responder.Answer(Json::object());  // others still subscribed, or never was
   params["uri"] = *last;
   Forward(request, responder, server, std::move(params));
@@ -253,7 +254,7 @@ void Session::Forward(const Message& request, const Responder& responder, const 
     if (settled) settled(false);
     responder.Answer(std::move(status));
   };
-  Gateway::UpstreamPtr upstream = gateway_.FindUpstream(server);
+  upstream::UpstreamPtr upstream = services_.upstreams.Find(server);
   if (upstream == nullptr) {
     return refuse(Status(StatusCode::kUnavailable, "upstream '" + server + "' is disabled",
                          {{"server", server}}));
@@ -267,7 +268,7 @@ void Session::Forward(const Message& request, const Responder& responder, const 
     }
   }
   upstream::ProgressHandler progress = ProgressRelay(params, responder.sink);
-  ForwardedCall counted = gateway_.metrics().StartCall(server, request.method);
+  ForwardedCall counted = services_.metrics.StartCall(server, request.method);
   upstream::CallId call_id = upstream->Call(
       request.method, std::move(params),
       [this, key, responder, counted, settled = std::move(settled)](Result<Json> outcome) {
@@ -314,7 +315,7 @@ void Session::RecordCallId(const std::string& key, upstream::Upstream& upstream,
 void Session::SetLogLevel(const Json& params, const Reply& reply) {
   Result<std::string> level = protocol::RequireString(params, "level", "level");
   if (!level.ok()) return reply(level.status());
-  Status set = gateway_.notifications().SetLevel(this, *level);
+  Status set = services_.notifications.SetLevel(this, *level);
   if (!set.ok()) return reply(set);
   reply(Json::object());
 }
@@ -331,7 +332,7 @@ void Session::CancelRequest(const Json& params) {
   if (!params.is_object() || !params.contains("requestId")) return;
   const std::string key = params["requestId"].dump();
   const std::string reason = protocol::StringOr(params, "reason", "cancelled by the client");
-  Gateway::UpstreamPtr upstream;
+  upstream::UpstreamPtr upstream;
   upstream::CallId call_id = -1;
   {
     std::lock_guard lock(mutex_);
@@ -348,7 +349,7 @@ void Session::CancelRequest(const Json& params) {
 }
 
 void Session::CancelAll(const std::string& reason) {
-  std::vector<std::pair<Gateway::UpstreamPtr, upstream::CallId>> calls;
+  std::vector<std::pair<upstream::UpstreamPtr, upstream::CallId>> calls;
   {
     std::lock_guard lock(mutex_);
     for (auto& [key, call] : in_flight_) {

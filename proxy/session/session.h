@@ -3,7 +3,7 @@
 #include "protocol/json_rpc.h"
 #include "proxy/access/access.h"
 #include "proxy/observe/audit_log.h"
-#include "proxy/app/gateway.h"
+#include "proxy/session/session_services.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -37,11 +37,11 @@ struct Responder {
 // upstream, mapping the client's request ids and progress tokens to the upstream's and back.
 class Session : public NotificationHub::Member {
  public:
-  // Joins the gateway's NotificationHub until destroyed; what the hub decides this session
-  // gets goes to notifications once the client has sent initialize. Every request is decided
-  // for `principal` (already authenticated; empty: anonymous) under the gateway's permissions.
+  // Joins services.notifications until destroyed; what the hub decides this session gets goes
+  // to notifications once the client has sent initialize. Every request is decided for
+  // `principal` (already authenticated; empty: anonymous) under services.permissions.
   // Destroying it ends its subscriptions and log level (README "Notifications").
-  Session(Gateway& gateway, ClientSink notifications, policy::Principal principal);
+  Session(const SessionServices& services, ClientSink notifications, policy::Principal principal);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -75,7 +75,7 @@ class Session : public NotificationHub::Member {
  private:
   // A request forwarded upstream and not yet answered, keyed by the client's id.
   struct InFlight {
-    Gateway::UpstreamPtr upstream;  // kept alive while the call waits, even once removed
+    upstream::UpstreamPtr upstream;  // kept alive while the call waits, even once removed
     upstream::CallId call_id = -1;  // -1 until Upstream::Call has returned
     bool cancel_requested = false;
   };
@@ -119,7 +119,7 @@ class Session : public NotificationHub::Member {
   void SetLogLevel(const protocol::Json& params, const Reply& reply);
   void CancelRequest(const protocol::Json& params);
 
-  Gateway& gateway_;
+  const SessionServices services_;
   ClientSink notifications_;
   const Access access_;
   std::mutex mutex_;

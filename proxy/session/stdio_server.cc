@@ -6,19 +6,22 @@
 
 namespace mcpgw::proxy {
 
-StdioServer::StdioServer(Gateway& gateway, int in_fd, int out_fd, policy::Principal principal)
-    : gateway_(gateway),
+StdioServer::StdioServer(const GatewaySettings& settings, const SessionServices& services,
+                         upstream::UpstreamSet& upstreams, int in_fd, int out_fd,
+                         policy::Principal principal)
+    : settings_(settings),
+      services_(services),
+      upstreams_(upstreams),
       principal_(std::move(principal)),
-      transport_(in_fd, out_fd, gateway.config().gateway.max_message_bytes,
-                 protocol::LineTransport::Ownership::kBorrowed,
-                 gateway.config().gateway.max_json_depth) {}
+      transport_(in_fd, out_fd, settings.max_message_bytes,
+                 protocol::LineTransport::Ownership::kBorrowed, settings.max_json_depth) {}
 
 void StdioServer::Run() {
   ClientSink to_client = [this](const protocol::Message& message) {
     if (!transport_.Send(message).ok()) log::Debug("client gone; dropped {}", message.method);
   };
-  Session session(gateway_, to_client, principal_);
-  WorkerPool workers(gateway_.config().gateway.workers);
+  Session session(services_, to_client, principal_);
+  WorkerPool workers(settings_.workers);
   while (true) {
     protocol::Result<protocol::Message> received = transport_.Receive();
     if (!received.ok()) {
@@ -28,7 +31,7 @@ void StdioServer::Run() {
       continue;
     }
     protocol::Message& message = received.value();
-    if (message.is_request() && gateway_.StartupSettled()) {
+    if (message.is_request() && upstreams_.StartupSettled()) {
       // Nothing in a request's dispatch waits once start-up has settled (a forwarded call
       // returns as soon as it is written upstream), so it runs right here: one thread switch
       // less on every call.
@@ -45,11 +48,11 @@ void StdioServer::Run() {
   }
   log::Info("input ended; answering the requests already read, then shutting down");
   workers.Shutdown();  // the queued requests are dispatched first
-  const std::chrono::milliseconds drain_timeout = gateway_.config().gateway.drain_timeout;
+  const std::chrono::milliseconds drain_timeout = settings_.drain_timeout;
   if (!session.WaitForIdle(std::chrono::steady_clock::now() + drain_timeout)) {
     log::Warn("calls still waiting after {} ms fail now", drain_timeout.count());
   }
-  gateway_.Stop();  // fails the calls still waiting
+  upstreams_.Stop();  // fails the calls still waiting
 }
 
 }  // namespace mcpgw::proxy

@@ -2,7 +2,9 @@
 
 #include "policy/permissions.h"
 #include "protocol/line_transport.h"
-#include "proxy/app/gateway.h"
+#include "proxy/config/config.h"
+#include "proxy/session/session_services.h"
+#include "upstream/upstream_set.h"
 
 namespace mcpgw::proxy {
 
@@ -11,19 +13,24 @@ namespace mcpgw::proxy {
 // slow one never delays the others, and writes each message whole under a lock.
 class StdioServer {
  public:
-  // Every request is decided for `principal` (authenticated by the caller; empty: anonymous).
-  StdioServer(Gateway& gateway, int in_fd, int out_fd, policy::Principal principal);
+  // Its one Session uses `services`; `upstreams` are stopped when serving ends; `settings` give
+  // the message limits, the workers and the drain timeout. Borrows all three, which must outlive
+  // it. Every request is decided for `principal` (authenticated by the caller; empty: anonymous).
+  StdioServer(const GatewaySettings& settings, const SessionServices& services,
+              upstream::UpstreamSet& upstreams, int in_fd, int out_fd, policy::Principal principal);
 
   // Serves until end of input or Stop(); then answers the requests already read (waiting up to
-  // gateway.drain_timeout for their upstreams), stops the gateway's upstreams (SIGTERM, then
-  // SIGKILL after the grace period) and returns. Unreadable lines are answered and skipped.
+  // gateway.drain_timeout for their upstreams), stops the upstreams (SIGTERM, then SIGKILL after
+  // the grace period) and returns. Unreadable lines are answered and skipped.
   void Run();
 
   // Makes Run() finish as if input had ended. Async-signal-safe, so a SIGTERM handler may call it.
   void Stop() { transport_.StopReceiving(); }
 
  private:
-  Gateway& gateway_;
+  const GatewaySettings& settings_;
+  const SessionServices& services_;
+  upstream::UpstreamSet& upstreams_;
   const policy::Principal principal_;
   protocol::LineTransport transport_;
 };

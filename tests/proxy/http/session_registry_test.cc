@@ -1,5 +1,7 @@
 #include "proxy/http/session_registry.h"
 
+#include "proxy/app/gateway.h"
+
 #include <doctest/doctest.h>
 
 #include <thread>
@@ -20,7 +22,7 @@ Config Limits(std::size_t max_sessions, std::chrono::milliseconds idle_timeout) 
 struct Replica {
   explicit Replica(Config config) : gateway(std::move(config)) {}
   Gateway gateway;
-  HttpSessionRegistry sessions{gateway};
+  HttpSessionRegistry sessions{gateway.session_services(), gateway.config().gateway};
 
   std::shared_ptr<HttpSession> Attach(const std::shared_ptr<HttpSession>& session) {
     return sessions.Attach(session->claims(), policy::Principal{});

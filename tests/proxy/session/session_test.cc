@@ -1,5 +1,7 @@
 #include "proxy/session/session.h"
 
+#include "proxy/app/gateway.h"
+
 #include <doctest/doctest.h>
 
 #include <mutex>
@@ -22,7 +24,7 @@ struct Conversation {
     std::lock_guard lock(mutex);
     sent.push_back(std::move(read).value());
   };
-  Session session{gateway, record, policy::Principal{}};
+  Session session{gateway.session_services(), record, policy::Principal{}};
 
   Message Ask(const std::string& method, Json params = Json::object()) {
     session.HandleRequest(protocol::MakeRequest(42, method, std::move(params)), record);

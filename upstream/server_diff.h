@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace mcpgw::proxy {
+namespace mcpgw::upstream {
 
 // How the running set of servers changes between two configs. Only enabled servers run, so a
 // server that becomes disabled is removed and one that becomes enabled is added. Names sorted.
@@ -17,7 +17,7 @@ struct ServerDiff {
 };
 
 // Compares the enabled servers of `before` and `next` by name and settings. Pure.
-ServerDiff DiffServers(const std::vector<upstream::ServerConfig>& before,
-                       const std::vector<upstream::ServerConfig>& next);
+ServerDiff DiffServers(const std::vector<ServerConfig>& before,
+                       const std::vector<ServerConfig>& next);
 
-}  // namespace mcpgw::proxy
+}  // namespace mcpgw::upstream

@@ -1,11 +1,9 @@
-#include "proxy/config/server_diff.h"
+#include "upstream/server_diff.h"
 
 #include <map>
 
-namespace mcpgw::proxy {
+namespace mcpgw::upstream {
 namespace {
-
-using upstream::ServerConfig;
 
 std::map<std::string, const ServerConfig*> Running(const std::vector<ServerConfig>& servers) {
   std::map<std::string, const ServerConfig*> running;
@@ -36,4 +34,4 @@ ServerDiff DiffServers(const std::vector<ServerConfig>& before,
   return diff;
 }
 
-}  // namespace mcpgw::proxy
+}  // namespace mcpgw::upstream

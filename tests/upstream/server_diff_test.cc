@@ -1,11 +1,9 @@
-#include "proxy/config/server_diff.h"
+#include "upstream/server_diff.h"
 
 #include <doctest/doctest.h>
 
-namespace mcpgw::proxy {
+namespace mcpgw::upstream {
 namespace {
-
-using upstream::ServerConfig;
 
 ServerConfig Server(std::string name, std::string command, bool enabled = true) {
   ServerConfig server;
@@ -47,4 +45,4 @@ TEST_CASE("DiffServers sees a changed setting of any kind, secrets included") {
 }
 
 }  // namespace
-}  // namespace mcpgw::proxy
+}  // namespace mcpgw::upstream
