@@ -3,6 +3,7 @@
 #include "policy/permissions.h"
 #include "protocol/status.h"
 #include "proxy/routing/catalog.h"
+#include "proxy/routing/methods.h"
 
 #include <functional>
 #include <optional>
@@ -42,11 +43,11 @@ class Access {
   protocol::Json Filter(const protocol::Json& items, const char* key,
                         const Resolver& resolve) const;
 
-  // Ok when the caller may use the routed item as `method` asks. An item it may not read fails
-  // exactly as an unknown one would (kInvalidArgument "Unknown tool: NAME", with the name the
-  // caller used); one it may read but not execute fails kPermissionDenied "Permission denied"
-  // with detail {server, tool, level}.
-  protocol::Status Check(const std::string& method, const protocol::Json& params,
+  // Ok when the caller has the level `method` needs on the routed item. An item it may not read
+  // fails exactly as an unknown one would (UnknownItem: kInvalidArgument "Unknown tool: NAME",
+  // with the name the caller used); one it may read but below that level fails
+  // kPermissionDenied "Permission denied" with detail {server, tool, level}.
+  protocol::Status Check(const RequestMethod& method, const protocol::Json& params,
                          const Route& route) const;
 
  private:
