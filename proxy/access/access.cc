@@ -27,12 +27,6 @@ bool Access::MayRead(std::string_view server, std::string_view item) const {
   return LevelOn(server, item) >= Level::kRead;
 }
 
-bool Access::MayAdminister(std::string_view server) const {
-  return policy::Decide(permissions_, principal_, server, "*").level >= Level::kAdmin;
-}
-
-bool Access::MayAdministerGateway() const { return MayAdminister("*"); }
-
 Json Access::Filter(const Json& items, const char* key, const Resolver& resolve) const {
   Json kept = Json::array();
   for (const Json& item : items) {

@@ -29,13 +29,6 @@ class Access {
   // Whether the caller may list `item` of `server` (level read or more).
   bool MayRead(std::string_view server, std::string_view item) const;
 
-  // Whether the caller may use the admin API on `server` (README "Admin API and reload"):
-  // level admin on tool "*" of it, i.e. from a rule whose tool is "*" or the policy default.
-  bool MayAdminister(std::string_view server) const;
-  // Whether the caller may use gateway-wide admin operations (list all, add, aliases, reload,
-  // tools): level admin on tool "*" of server "*", i.e. the policy default (or an all-"*" rule).
-  bool MayAdministerGateway() const;
-
   // The items of a merged list (tools, prompts, resources or templates) the caller may read.
   // `key` is the field naming an item ("name", "uri", "uriTemplate"); `resolve` leads an
   // exposed name back to its route. Items it cannot resolve are left out.
