@@ -20,4 +20,10 @@ std::optional<Principal> Authenticate(const std::vector<KeyEntry>& keys,
   return Principal{match->name, match->team, match->org};
 }
 
+std::optional<Principal> Identify(const std::vector<KeyEntry>& keys,
+                                  std::optional<std::string_view> presented_key) {
+  if (!presented_key || keys.empty()) return Principal{};
+  return Authenticate(keys, *presented_key);
+}
+
 }  // namespace mcpgw::policy

@@ -3,6 +3,7 @@
 #include "policy/permissions.h"
 #include "protocol/status.h"
 #include "proxy/routing/catalog.h"
+#include "proxy/routing/methods.h"
 
 #include <functional>
 #include <optional>
@@ -28,13 +29,6 @@ class Access {
   // Whether the caller may list `item` of `server` (level read or more).
   bool MayRead(std::string_view server, std::string_view item) const;
 
-  // Whether the caller may use the admin API on `server` (README "Admin API and reload"):
-  // level admin on tool "*" of it, i.e. from a rule whose tool is "*" or the policy default.
-  bool MayAdminister(std::string_view server) const;
-  // Whether the caller may use gateway-wide admin operations (list all, add, aliases, reload,
-  // tools): level admin on tool "*" of server "*", i.e. the policy default (or an all-"*" rule).
-  bool MayAdministerGateway() const;
-
   // The items of a merged list (tools, prompts, resources or templates) the caller may read.
   // `key` is the field naming an item ("name", "uri", "uriTemplate"); `resolve` leads an
   // exposed name back to its route. Items it cannot resolve are left out.
@@ -42,11 +36,11 @@ class Access {
   protocol::Json Filter(const protocol::Json& items, const char* key,
                         const Resolver& resolve) const;
 
-  // Ok when the caller may use the routed item as `method` asks. An item it may not read fails
-  // exactly as an unknown one would (kInvalidArgument "Unknown tool: NAME", with the name the
-  // caller used); one it may read but not execute fails kPermissionDenied "Permission denied"
-  // with detail {server, tool, level}.
-  protocol::Status Check(const std::string& method, const protocol::Json& params,
+  // Ok when the caller has the level `method` needs on the routed item. An item it may not read
+  // fails exactly as an unknown one would (UnknownItem: kInvalidArgument "Unknown tool: NAME",
+  // with the name the caller used); one it may read but below that level fails
+  // kPermissionDenied "Permission denied" with detail {server, tool, level}.
+  protocol::Status Check(const RequestMethod& method, const protocol::Json& params,
                          const Route& route) const;
 
  private:

@@ -12,11 +12,9 @@ Status Refused(std::string why) { return {StatusCode::kPermissionDenied, std::mo
 
 protocol::Result<policy::Principal> IdentifyCaller(const std::vector<policy::KeyEntry>& keys,
                                                    const std::optional<std::string>& key) {
-  // DESIGN.md: without keys configured, everyone is the anonymous principal.
-  if (!key || keys.empty()) return policy::Principal{};
-  std::optional<policy::Principal> holder = policy::Authenticate(keys, *key);
-  if (!holder) return Refused(key->empty() ? "empty API key" : "invalid API key");
-  return *std::move(holder);
+  std::optional<policy::Principal> caller = policy::Identify(keys, key);  // nullopt: a key refused
+  if (!caller) return Refused(key->empty() ? "empty API key" : "invalid API key");
+  return *std::move(caller);
 }
 
 protocol::Result<std::optional<std::string>> PresentedKey(

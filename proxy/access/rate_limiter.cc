@@ -1,7 +1,5 @@
 #include "proxy/access/rate_limiter.h"
 
-#include "policy/glob.h"
-
 #include <algorithm>
 #include <vector>
 
@@ -11,21 +9,7 @@ using policy::TokenBucket;
 using protocol::Status;
 using protocol::StatusCode;
 
-namespace {
-
-// The first "rate_limits" entry matching the routed item, or null.
-const ToolRateLimit* ToolLimitFor(const RateLimits& limits, const Route& route) {
-  for (const ToolRateLimit& limit : limits.tools) {
-    if (policy::GlobMatch(limit.server, route.server) && policy::GlobMatch(limit.tool, route.name)) {
-      return &limit;
-    }
-  }
-  return nullptr;
-}
-
-}  // namespace
-
-RateLimiter::RateLimiter(const std::map<std::string, RateLimits, std::less<>>& limits)
+RateLimiter::RateLimiter(const std::map<std::string, policy::RateLimits, std::less<>>& limits)
     : limits_(limits) {}
 
 TokenBucket& RateLimiter::BucketFor(const BucketId& id, int rpm, TokenBucket::TimePoint now) {
@@ -36,11 +20,11 @@ Status RateLimiter::Acquire(const std::string& principal, const Route& route,
                             TokenBucket::TimePoint now) {
   auto found = limits_.find(principal);
   if (found == limits_.end()) return Status::Ok();
-  const RateLimits& limits = found->second;
+  const policy::RateLimits& limits = found->second;
   std::lock_guard lock(mutex_);
   std::vector<TokenBucket*> buckets;
   if (limits.rpm > 0) buckets.push_back(&BucketFor({principal, "", ""}, limits.rpm, now));
-  if (const ToolRateLimit* tool = ToolLimitFor(limits, route)) {
+  if (const policy::ToolRateLimit* tool = policy::ItemLimit(limits, route.server, route.name)) {
     buckets.push_back(&BucketFor({principal, route.server, route.name}, tool->rpm, now));
   }
   std::chrono::milliseconds wait{0};

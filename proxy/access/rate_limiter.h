@@ -1,9 +1,9 @@
 #pragma once
 
+#include "policy/rate_limits.h"
 #include "policy/token_bucket.h"
 #include "protocol/status.h"
 #include "proxy/routing/catalog.h"
-#include "proxy/config/config.h"
 
 #include <chrono>
 #include <map>
@@ -19,7 +19,7 @@ namespace mcpgw::proxy {
 // which must outlive it. Any thread; mutex_ guards buckets_.
 class RateLimiter {
  public:
-  explicit RateLimiter(const std::map<std::string, RateLimits, std::less<>>& limits);
+  explicit RateLimiter(const std::map<std::string, policy::RateLimits, std::less<>>& limits);
 
   // Takes a token from each bucket that applies to `principal` (a key name; empty for the
   // anonymous principal, who has no limit) calling the routed item at `now`, and returns Ok.
@@ -34,7 +34,7 @@ class RateLimiter {
 
   policy::TokenBucket& BucketFor(const BucketId& id, int rpm, policy::TokenBucket::TimePoint now);
 
-  const std::map<std::string, RateLimits, std::less<>>& limits_;
+  const std::map<std::string, policy::RateLimits, std::less<>>& limits_;
   std::mutex mutex_;
   std::map<BucketId, policy::TokenBucket> buckets_;  // guarded by mutex_
 };

@@ -1,7 +1,7 @@
 #pragma once
 
-// What `mcpgw explain` and `mcpgw check` say about the config's keys and policies. Pure; any
-// thread.
+// What `mcpgw explain` and `mcpgw check` say about the config's keys and policies: the findings
+// of policy/analysis.h in words. Pure; any thread.
 
 #include "policy/permissions.h"
 #include "proxy/config/config.h"

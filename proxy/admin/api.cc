@@ -1,6 +1,6 @@
 #include "proxy/admin/api.h"
 
-#include "proxy/access/access.h"
+#include "policy/admin.h"
 #include "proxy/config/config.h"
 #include "proxy/config/reader.h"
 #include "proxy/http/auth.h"
@@ -137,8 +137,8 @@ std::optional<std::string> AdminApi::Authorize(const Request& req, Response& res
   if (config_.keys.empty()) {
     allowed = loopback_;  // no access control: only a local caller
   } else {
-    Access access(config_.permissions, *principal);
-    allowed = server ? access.MayAdminister(*server) : access.MayAdministerGateway();
+    allowed = server ? policy::MayAdminister(config_.permissions, *principal, *server)
+                     : policy::MayAdministerGateway(config_.permissions, *principal);
   }
   if (allowed) return PrincipalName(*principal);
   SendError(res, 403, "",

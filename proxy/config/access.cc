@@ -45,7 +45,7 @@ Status ReadLevel(const Json& object, std::string_view path, std::string_view key
 }
 
 Status ReadKey(const Json& entry, const std::string& path, const EnvLookup& env,
-               policy::KeyEntry& out, RateLimits& limits) {
+               policy::KeyEntry& out, policy::RateLimits& limits) {
   if (!entry.is_object()) return InvalidAt(path, "must be an object");
   Status known =
       CheckKeys(entry, path, {"name", "hash", "team", "org", "rate_limit_rpm", "rate_limits"});
@@ -66,7 +66,7 @@ Status ReadKey(const Json& entry, const std::string& path, const EnvLookup& env,
 }
 
 Status ParseKeys(const Json& doc, const EnvLookup& env, std::vector<policy::KeyEntry>& out,
-                 std::map<std::string, RateLimits, std::less<>>& rate_limits) {
+                 std::map<std::string, policy::RateLimits, std::less<>>& rate_limits) {
   auto keys = doc.find("keys");
   if (keys == doc.end()) return Status::Ok();
   if (!keys->is_array()) return InvalidAt("keys", "must be an array of keys");
@@ -74,7 +74,7 @@ Status ParseKeys(const Json& doc, const EnvLookup& env, std::vector<policy::KeyE
   for (std::size_t i = 0; i < keys->size(); ++i) {
     std::string path = fmt::format("keys[{}]", i);
     policy::KeyEntry entry;
-    RateLimits limits;
+    policy::RateLimits limits;
     if (Status s = ReadKey((*keys)[i], path, env, entry, limits); !s.ok()) return s;
     if (!names.insert(entry.name).second) {
       return InvalidAt(JoinPath(path, "name"), fmt::format("\"{}\" is used twice", entry.name));

@@ -2,6 +2,7 @@
 
 #include "policy/keys.h"
 #include "policy/permissions.h"
+#include "policy/rate_limits.h"
 #include "protocol/json_scan.h"
 #include "protocol/status.h"
 #include "proxy/routing/exposure.h"
@@ -53,21 +54,6 @@ struct GatewaySettings {
   std::chrono::milliseconds http_body_timeout{30000};
 };
 
-// One entry of a key's "rate_limits": calls to tools (prompts, resources) matching `tool` of
-// servers matching `server` (globs) get a bucket of `rpm` per (server, tool) of their own.
-struct ToolRateLimit {
-  std::string server;
-  std::string tool;
-  int rpm = 0;
-};
-
-// A key's rate limits (README "Rate limits"): `rpm` over all its calls (0: none), and the
-// first matching entry of `tools` for each item.
-struct RateLimits {
-  int rpm = 0;
-  std::vector<ToolRateLimit> tools;
-};
-
 // The config's "audit" object (README "Audit log"). Absent: no audit lines.
 struct AuditSettings {
   bool enabled = false;
@@ -85,7 +71,7 @@ struct Config {
   policy::Permissions permissions;     // "policies" and "permissions"
   AuditSettings audit;                 // "audit"
   // Key name -> its "rate_limit_rpm" and "rate_limits"; keys without limits are absent.
-  std::map<std::string, RateLimits, std::less<>> rate_limits;
+  std::map<std::string, policy::RateLimits, std::less<>> rate_limits;
   // Server name -> its "tools" and "prompts" overrides; servers without them are absent.
   std::map<std::string, Exposure> exposure;
 };

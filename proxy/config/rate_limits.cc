@@ -17,7 +17,7 @@ constexpr std::string_view kRpmRule = "a positive integer";
 
 
 Status ReadToolLimit(const Json& entry, const std::string& path, const EnvLookup& env,
-                     ToolRateLimit& out) {
+                     policy::ToolRateLimit& out) {
   if (!entry.is_object()) return InvalidAt(path, "must be an object");
   if (Status s = CheckKeys(entry, path, {"server", "tool", "rpm"}); !s.ok()) return s;
   for (std::string_view key : {"server", "tool", "rpm"}) {
@@ -33,7 +33,7 @@ Status ReadToolLimit(const Json& entry, const std::string& path, const EnvLookup
 }  // namespace
 
 Status ReadRateLimits(const Json& entry, const std::string& path, const EnvLookup& env,
-                      RateLimits& out) {
+                      policy::RateLimits& out) {
   FieldReader f(entry, path, env);
   if (auto rpm = f.Integer("rate_limit_rpm", 1, kMaxRpm, kRpmRule)) out.rpm = static_cast<int>(*rpm);
   if (!f.status().ok()) return f.status();
@@ -42,7 +42,7 @@ Status ReadRateLimits(const Json& entry, const std::string& path, const EnvLooku
   std::string tools_path = JoinPath(path, "rate_limits");
   if (!tools->is_array()) return InvalidAt(tools_path, "must be an array of {server, tool, rpm}");
   for (std::size_t i = 0; i < tools->size(); ++i) {
-    ToolRateLimit limit;
+    policy::ToolRateLimit limit;
     Status s = ReadToolLimit((*tools)[i], fmt::format("{}[{}]", tools_path, i), env, limit);
     if (!s.ok()) return s;
     out.tools.push_back(std::move(limit));

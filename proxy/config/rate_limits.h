@@ -12,6 +12,6 @@ namespace mcpgw::proxy {
 // Never throws. On failure the status is kInvalidArgument with the JSON path at fault, e.g.
 // "keys[0].rate_limits[1].rpm: must be a positive integer". Any thread.
 protocol::Status ReadRateLimits(const protocol::Json& entry, const std::string& path,
-                                const EnvLookup& env, RateLimits& out);
+                                const EnvLookup& env, policy::RateLimits& out);
 
 }  // namespace mcpgw::proxy

@@ -20,32 +20,6 @@ using protocol::Json;
 using protocol::Result;
 using protocol::StatusCode;
 
-// Methods that always get a line, and those that get one only when denied.
-constexpr std::string_view kAudited[] = {"tools/call", "prompts/get", "resources/read"};
-constexpr std::string_view kDenialsOnly[] = {"resources/subscribe", "resources/unsubscribe",
-                                             "completion/complete"};
-
-bool IsIn(std::string_view method, const auto& methods) {
-  for (std::string_view known : methods) {
-    if (method == known) return true;
-  }
-  return false;
-}
-
-std::string StringAt(const Json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
-// The name or URI the caller used for the item the request reaches.
-std::string RequestedItem(const std::string& method, const Json& params) {
-  if (method == "tools/call" || method == "prompts/get") return StringAt(params, "name");
-  if (method != "completion/complete") return StringAt(params, "uri");
-  auto ref = params.find("ref");
-  if (ref == params.end() || !ref->is_object()) return "";
-  return ref->contains("name") ? StringAt(*ref, "name") : StringAt(*ref, "uri");
-}
-
 std::string RuleName(const policy::Decision& decision) {
   if (decision.policy.empty()) return "permissions.default";
   if (!decision.rule) return fmt::format("policies.{}.default", decision.policy);
@@ -86,10 +60,9 @@ AuditLog::~AuditLog() {
 std::shared_ptr<AuditEntry> AuditLog::Begin(const policy::Permissions& permissions,
                                             const policy::Principal& who,
                                             const std::string& method, const Json& params) {
-  if (!settings_.enabled || !(IsIn(method, kAudited) || IsIn(method, kDenialsOnly))) {
-    return nullptr;
-  }
-  return std::make_shared<AuditEntry>(*this, permissions, who, method, params);
+  const RequestMethod* known = FindMethod(method);
+  if (!settings_.enabled || known == nullptr || known->audit == AuditKind::kNever) return nullptr;
+  return std::make_shared<AuditEntry>(*this, permissions, who, *known, params);
 }
 
 void AuditLog::Write(const Json& line) {
@@ -104,19 +77,19 @@ void AuditLog::Write(const Json& line) {
   }
 }
 
-AuditEntry::AuditEntry(AuditLog& log, const policy::Permissions& permissions,
-                       policy::Principal who, std::string method, const Json& params)
+AuditEntry::AuditEntry(AuditLog& log, const policy::Permissions& permissions, policy::Principal who,
+                       const RequestMethod& method, const Json& params)
     : log_(log),
       permissions_(permissions),
       who_(std::move(who)),
-      method_(std::move(method)),
+      method_(method),
       item_(RequestedItem(method_, params)) {
   auto arguments = params.find("arguments");
   if (log.settings().include_arguments && arguments != params.end()) arguments_ = *arguments;
 }
 
 AuditEntry::~AuditEntry() {
-  if (!finished_ && IsIn(method_, kAudited)) log_.Write(Line("cancelled"));
+  if (!finished_ && method_.audit == AuditKind::kAlways) log_.Write(Line("cancelled"));
 }
 
 void AuditEntry::Decide(const Route& route) {
@@ -130,7 +103,7 @@ void AuditEntry::Finish(const Result<Json>& outcome) {
   finished_ = true;
   Json extra = Json::object();
   std::string name = OutcomeOf(outcome, extra);
-  if (name != "denied" && !IsIn(method_, kAudited)) return;
+  if (name != "denied" && method_.audit != AuditKind::kAlways) return;
   Json line = Line(name);
   line.update(extra);
   if (log_.settings().include_results && outcome.ok()) line["result"] = outcome.value();
@@ -158,7 +131,7 @@ Json AuditEntry::Line(std::string_view outcome) const {
                {"team", OrNull(who_.team)},
                {"org", OrNull(who_.org)},
                {"server", route_ ? Json(route_->server) : Json(nullptr)},
-               {"method", method_},
+               {"method", method_.name},
                {"item", item_},
                {"decision", route_ ? Json(LevelText(decision_.level)) : Json(nullptr)},
                {"rule", route_ ? Json(RuleName(decision_)) : Json(nullptr)},

@@ -1,12 +1,14 @@
 #pragma once
 
-// The audit trail (README "Audit log"): one JSON line per tools/call, prompts/get and
-// resources/read, and per denial of any routed request.
+// The audit trail (README "Audit log"): one JSON line per request of a method audited always
+// (tools/call, prompts/get, resources/read), and per denial of one audited on denials (the other
+// routed methods); proxy/routing/methods.h says which is which.
 
 #include "policy/decide.h"
 #include "policy/permissions.h"
 #include "protocol/status.h"
 #include "proxy/routing/catalog.h"
+#include "proxy/routing/methods.h"
 #include "proxy/config/config.h"
 
 #include <chrono>
@@ -32,7 +34,7 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   // Starts the audit of one request at dispatch time; null when the log is disabled or the
-  // method reaches no item. The entry writes its line once it is finished (or dropped
+  // method is never audited. The entry writes its line once it is finished (or dropped
   // unanswered: "cancelled"). Borrows permissions, which must outlive the entry. Any thread.
   std::shared_ptr<AuditEntry> Begin(const policy::Permissions& permissions,
                                     const policy::Principal& who, const std::string& method,
@@ -53,7 +55,7 @@ class AuditLog {
 class AuditEntry {
  public:
   AuditEntry(AuditLog& log, const policy::Permissions& permissions, policy::Principal who,
-             std::string method, const protocol::Json& params);
+             const RequestMethod& method, const protocol::Json& params);
   ~AuditEntry();  // writes a "cancelled" line when never finished
 
   // Records the route and the decision for it (at decision time).
@@ -72,7 +74,7 @@ class AuditEntry {
   AuditLog& log_;
   const policy::Permissions& permissions_;
   const policy::Principal who_;
-  const std::string method_;
+  const RequestMethod& method_;  // a row of kRequestMethods
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::string item_;  // the name or URI the caller used, until Decide gives the real one
   std::optional<Route> route_;

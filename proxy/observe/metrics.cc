@@ -11,13 +11,9 @@ namespace {
 
 using protocol::StatusCode;
 
-// The methods counted by name; everything else is "other" (the last entry).
-constexpr std::string_view kMethods[] = {
-    "initialize",          "ping",           "tools/list",    "tools/call",
-    "prompts/list",        "prompts/get",    "resources/list", "resources/templates/list",
-    "resources/read",      "resources/subscribe", "resources/unsubscribe",
-    "completion/complete", "logging/setLevel", "other"};
-constexpr std::size_t kMethodCount = std::size(kMethods);
+// Requests of a method outside kRequestMethods count under this label, after the table's rows.
+constexpr std::string_view kOtherMethod = "other";
+constexpr std::size_t kOtherIndex = kRequestMethodCount;
 
 constexpr std::string_view kOutcomes[] = {
     "ok",          "tool_error", "invalid_params", "method_not_found", "invalid_request", "denied",
@@ -119,7 +115,6 @@ OpenSession::OpenSession(Metrics& metrics, DownstreamTransport transport)
 OpenSession::~OpenSession() { gauge_.fetch_sub(1, std::memory_order_relaxed); }
 
 Metrics::Metrics(const Config& config) {
-  static_assert(std::tuple_size_v<decltype(requests_)> == kMethodCount);
   auto table = std::make_shared<ServerTable>();
   for (const auto& server : config.servers) {
     if (server.enabled) table->try_emplace(server.name, std::make_shared<ServerMetrics>());
@@ -141,13 +136,13 @@ std::shared_ptr<const Metrics::ServerTable> Metrics::Servers() const {
 }
 
 RequestCounter Metrics::ForMethod(std::string_view method) {
-  std::size_t index = std::find(std::begin(kMethods), std::end(kMethods) - 1, method) -
-                      std::begin(kMethods);
-  return {&requests_[index]};
+  const RequestMethod* known = FindMethod(method);
+  return {&requests_[known != nullptr ? IndexOf(*known) : kOtherIndex]};
 }
 
 ForwardedCall Metrics::StartCall(std::string_view server, std::string_view method) {
-  return {Find(server), method == "tools/call"};
+  const RequestMethod* known = FindMethod(method);
+  return {Find(server), known != nullptr && known->calls_tool};
 }
 
 void Metrics::CountDenial(std::string_view server) {
@@ -193,12 +188,12 @@ std::string Metrics::Render() const {
 // Only the method and outcome pairs seen so far: most of the table never happens.
 void Metrics::RenderRequests(PrometheusText& out) const {
   out.Family("mcpgw_requests_total", "Requests answered, by method and outcome.", "counter");
-  for (std::size_t m = 0; m < kMethodCount; ++m) {
+  for (std::size_t m = 0; m < requests_.size(); ++m) {
+    const std::string_view method = m < kOtherIndex ? kRequestMethods[m].name : kOtherMethod;
     for (std::size_t o = 0; o < kOutcomeCount; ++o) {
       double count = Value(requests_[m][o]);
       if (count == 0) continue;
-      out.Sample("mcpgw_requests_total", {{"method", kMethods[m]}, {"outcome", kOutcomes[o]}},
-                 count);
+      out.Sample("mcpgw_requests_total", {{"method", method}, {"outcome", kOutcomes[o]}}, count);
     }
   }
 }

@@ -7,6 +7,7 @@
 
 #include "protocol/status.h"
 #include "proxy/config/config.h"
+#include "proxy/routing/methods.h"
 #include "upstream/upstream.h"
 
 #include <array>
@@ -119,9 +120,10 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // The counter for requests of `method`; a method outside the fixed table counts as "other".
+  // The counter for requests of `method`, labelled with its name; a method outside
+  // kRequestMethods counts as "other".
   RequestCounter ForMethod(std::string_view method);
-  // Starts counting a call forwarded to `server` (as in flight; timed when a tools/call).
+  // Starts counting a call forwarded to `server` (as in flight; timed when `method` calls a tool).
   ForwardedCall StartCall(std::string_view server, std::string_view method);
   // A routed request refused by the caller's permissions, or by a rate limit.
   void CountDenial(std::string_view server);
@@ -144,7 +146,8 @@ class Metrics {
   void RenderServers(PrometheusText& out) const;
   void RenderDownstream(PrometheusText& out) const;
 
-  std::array<OutcomeCounters, 14> requests_{};  // by method (kMethods in metrics.cc), outcome
+  // By method (the rows of kRequestMethods, then "other"), then outcome.
+  std::array<OutcomeCounters, kRequestMethodCount + 1> requests_{};
   // Servers are only ever added (a server removed at run time keeps its counters), so a
   // ServerMetrics pointer stays valid for the life of Metrics; the table is copied on write.
   using ServerTable = std::map<std::string, std::shared_ptr<ServerMetrics>, std::less<>>;

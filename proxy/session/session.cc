@@ -19,10 +19,6 @@ using protocol::StatusCode;
 
 namespace {
 
-Status InvalidParams(std::string why) {
-  return {StatusCode::kInvalidArgument, "Invalid params: " + std::move(why)};
-}
-
 // What follows the server's name (or an alias of it) and the separator in name; nullopt when
 // name does not start with them.
 std::optional<std::string> NameAfterServer(const std::string& name, const std::string& server,
@@ -46,28 +42,6 @@ Json GatewayCapabilities() {
           {"logging", Json::object()}};
 }
 
-}  // namespace
-
-// Lists answered from the Catalog: method, which list, its result field, the merged list, the
-// field naming an item, and how that name leads back to its route (for the permission check).
-struct ListMethod {
-  const char* method;
-  CatalogList list;
-  const char* field;
-  Json (Catalog::*items)() const;
-  const char* key;
-  Result<Route> (Catalog::*resolve)(std::string_view) const;
-};
-namespace {
-constexpr ListMethod kListMethods[] = {
-    {"tools/list", CatalogList::kTools, "tools", &Catalog::Tools, "name", &Catalog::ResolveTool},
-    {"prompts/list", CatalogList::kPrompts, "prompts", &Catalog::Prompts, "name",
-     &Catalog::ResolvePrompt},
-    {"resources/list", CatalogList::kResources, "resources", &Catalog::Resources, "uri",
-     &Catalog::ResolveResource},
-    {"resources/templates/list", CatalogList::kResourceTemplates, "resourceTemplates",
-     &Catalog::ResourceTemplates, "uriTemplate", &Catalog::ResolveResource},
-};
 }  // namespace
 
 void Responder::Answer(Result<Json> outcome) const {
@@ -99,14 +73,28 @@ void Session::HandleRequest(Message request, ClientSink reply_sink) {
 
 void Session::Dispatch(Message& request, const Responder& responder) {
   auto reply = [&responder](Result<Json> outcome) { responder.Answer(std::move(outcome)); };
-  const std::string& method = request.method;
+  const RequestMethod* method = FindMethod(request.method);
+  if (method == nullptr) return reply(MethodNotFound(request.method));
   Json params = request.params.is_object() ? std::move(request.params) : Json::object();
-  if (method == "initialize") return reply(Initialize(params));
-  if (method == "ping") return reply(Json::object());
-  if (method == "logging/setLevel") return SetLogLevel(params, reply);
-  for (const auto& list : kListMethods) {
-    if (method == list.method) return AnswerList(list, responder);
+  switch (method->handler) {
+    case MethodHandler::kInitialize:
+      return reply(Initialize(params));
+    case MethodHandler::kPing:
+      return reply(Json::object());
+    case MethodHandler::kSetLogLevel:
+      return SetLogLevel(params, reply);
+    case MethodHandler::kList:
+      return AnswerList(*method->list, responder);
+    case MethodHandler::kForward:
+    case MethodHandler::kSubscribe:
+    case MethodHandler::kUnsubscribe:
+      return RouteToUpstream(*method, request, std::move(params), responder);
   }
+}
+
+void Session::RouteToUpstream(const RequestMethod& method, const Message& request, Json params,
+                              const Responder& responder) {
+  auto reply = [&responder](Result<Json> outcome) { responder.Answer(std::move(outcome)); };
   Result<Route> route = Resolve(method, params);
   if (!route.ok() && route.status().code() == StatusCode::kInvalidArgument) {
     // The item may belong to an upstream that is still starting: wait for it, then look again.
@@ -123,17 +111,17 @@ void Session::Dispatch(Message& request, const Responder& responder) {
     services_.metrics.CountRateLimited(route->server);
     return reply(within);
   }
-  if (method == "tools/call") {
+  if (method.calls_tool) {
     if (auto rejected = services_.arguments.Reject(*route, params)) {
       if (responder.audit) responder.audit->RejectArguments();
       return reply(*rejected);
     }
   }
   params = RewriteForUpstream(method, std::move(params), route->name);
-  if (method == "resources/subscribe") {
+  if (method.handler == MethodHandler::kSubscribe) {
     return Subscribe(request, responder, route->server, std::move(params));
   }
-  if (method == "resources/unsubscribe") {
+  if (method.handler == MethodHandler::kUnsubscribe) {
     return Unsubscribe(request, responder, route->server, std::move(params));
   }
   Forward(request, responder, route->server, std::move(params));
@@ -150,27 +138,13 @@ void Session::AnswerList(const ListMethod& list, const Responder& responder) {
   responder.Answer(Json{{list.field, access_.Filter((catalog.*list.items)(), list.key, resolve)}});
 }
 
-Status Session::RateLimit(const std::string& method, const Route& route) {
-  // Unsubscribing only stops news: it is never refused for the rate.
-  if (method == "resources/unsubscribe") return Status::Ok();
+Status Session::RateLimit(const RequestMethod& method, const Route& route) {
+  if (!method.rate_limited) return Status::Ok();
   return services_.rate_limiter.Acquire(access_.principal().name, route);
 }
 
-Result<Route> Session::Resolve(const std::string& method, const Json& params) const {
-  const Catalog& catalog = services_.catalog;
-  if (method == "tools/call" || method == "prompts/get") {
-    Result<std::string> name = protocol::RequireString(params, "name", "name");
-    if (!name.ok()) return name.status();
-    return method == "tools/call" ? catalog.ResolveTool(*name) : catalog.ResolvePrompt(*name);
-  }
-  if (method == "resources/read" || method == "resources/subscribe" ||
-      method == "resources/unsubscribe") {
-    Result<std::string> uri = protocol::RequireString(params, "uri", "uri");
-    if (!uri.ok()) return uri.status();
-    return catalog.ResolveResource(*uri);
-  }
-  if (method == "completion/complete") return ResolveCompletionRef(params);
-  return Status(StatusCode::kNotFound, "Method not found: " + method);
+Result<Route> Session::Resolve(const RequestMethod& method, const Json& params) const {
+  return ResolveItem(method, services_.catalog, params);
 }
 
 Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
@@ -186,37 +160,6 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
             {{"server", upstream->name()}}};
   }
   return unknown;
-}
-
-Result<Route> Session::ResolveCompletionRef(const Json& params) const {
-  Result<Json> ref = protocol::OptionalObject(params, "ref", "ref");
-  if (!ref.ok()) return ref.status();
-  Result<std::string> type = protocol::OptionalString(*ref, "type", "ref.type");
-  if (!type.ok()) return type.status();
-  if (*type == "ref/prompt") {
-    Result<std::string> name = protocol::RequireString(*ref, "name", "ref.name");
-    if (!name.ok()) return name.status();
-    return services_.catalog.ResolvePrompt(*name);
-  }
-  if (*type == "ref/resource") {
-    Result<std::string> uri = protocol::RequireString(*ref, "uri", "ref.uri");
-    if (!uri.ok()) return uri.status();
-    return services_.catalog.ResolveResource(*uri);
-  }
-  return InvalidParams("\"ref.type\" must be \"ref/prompt\" or \"ref/resource\"");
-}
-
-Json Session::RewriteForUpstream(const std::string& method, Json params, const std::string& name) {
-  if (method == "tools/call" || method == "prompts/get") {
-    params["name"] = name;
-  } else if (method.starts_with("resources/")) {
-    params["uri"] = name;  // the canonical URI: the upstream reads what was decided
-  } else if (method == "completion/complete" && params["ref"].contains("name")) {
-    params["ref"]["name"] = name;
-  } else if (method == "completion/complete" && params["ref"].contains("uri")) {
-    params["ref"]["uri"] = name;
-  }
-  return params;
 }
 
 Json Session::Initialize(const Json& params) {

@@ -3,6 +3,7 @@
 #include "protocol/json_rpc.h"
 #include "proxy/access/access.h"
 #include "proxy/observe/audit_log.h"
+#include "proxy/routing/methods.h"
 #include "proxy/session/session_services.h"
 
 #include <chrono>
@@ -14,8 +15,6 @@
 #include <string>
 
 namespace mcpgw::proxy {
-
-struct ListMethod;  // one list method the Catalog answers (session.cc)
 
 // Sends one message to this session's client. Must be safe to call from any thread.
 using ClientSink = std::function<void(const protocol::Message&)>;
@@ -83,26 +82,24 @@ class Session : public NotificationHub::Member {
 
   // Takes request.params over.
   void Dispatch(protocol::Message& request, const Responder& responder);
+  // Resolves the item of a routed request, checks the caller's level, rate limits and a tool's
+  // arguments, and sends the request on to the item's upstream.
+  void RouteToUpstream(const RequestMethod& method, const protocol::Message& request,
+                       protocol::Json params, const Responder& responder);
   // Answers a list from the Catalog: its shared text when the caller reads everything, else
   // the items the caller may read.
   void AnswerList(const ListMethod& list, const Responder& responder);
   protocol::Json Initialize(const protocol::Json& params);
-  // Which upstream serves a routed request, and the item's name there; kNotFound for a method
-  // the gateway does not route.
-  protocol::Result<Route> Resolve(const std::string& method, const protocol::Json& params) const;
-  protocol::Result<Route> ResolveCompletionRef(const protocol::Json& params) const;
+  // Which upstream serves a routed request, and the item's name there (ResolveItem).
+  protocol::Result<Route> Resolve(const RequestMethod& method, const protocol::Json& params) const;
   // An unknown tool or prompt whose name starts with a server (or alias) that is not ready is
   // that server's outage (kUnavailable, -32001), not the caller's mistake; else `unknown`.
   // The outage is told only to a caller that may read that name there (else `unknown`).
   protocol::Status UnknownOrUnavailable(const protocol::Json& params,
                                         protocol::Status unknown) const;
-  // Ok when the caller's rate limits (README "Rate limits") allow a routed request, taking a
-  // token; else kRateLimited with detail {retry_after_ms}.
-  protocol::Status RateLimit(const std::string& method, const Route& route);
-  // params as the upstream gets them: the item's real name (route.name) in place of the name or
-  // resource URI the caller used.
-  static protocol::Json RewriteForUpstream(const std::string& method, protocol::Json params,
-                                           const std::string& name);
+  // Ok when `method` is not rate-limited, or the caller's rate limits (README "Rate limits")
+  // allow the request, taking a token; else kRateLimited with detail {retry_after_ms}.
+  protocol::Status RateLimit(const RequestMethod& method, const Route& route);
   // Tells `settled` (when set) whether the upstream accepted the request, before the answer.
   void Forward(const protocol::Message& request, const Responder& responder,
                const std::string& server, protocol::Json params,

@@ -9,6 +9,8 @@ using policy::Level;
 using protocol::Json;
 using protocol::StatusCode;
 
+const RequestMethod& Method(std::string_view name) { return *FindMethod(name); }
+
 // alice: execute on fs/read_file, read on fs/list_*, nothing else.
 policy::Permissions AlicePermissions() {
   policy::Permissions permissions;
@@ -24,13 +26,14 @@ policy::Permissions AlicePermissions() {
 TEST_CASE("Access lets a caller execute, read, or not see an item, by its real name") {
   policy::Permissions permissions = AlicePermissions();
   Access alice(permissions, {"alice", "", ""});
-  CHECK(alice.Check("tools/call", {{"name", "f__read_file"}}, {"fs", "read_file"}).ok());
+  CHECK(alice.Check(Method("tools/call"), {{"name", "f__read_file"}}, {"fs", "read_file"}).ok());
   protocol::Status denied =
-      alice.Check("tools/call", {{"name", "f__list_dir"}}, {"fs", "list_dir"});
+      alice.Check(Method("tools/call"), {{"name", "f__list_dir"}}, {"fs", "list_dir"});
   CHECK(denied.code() == StatusCode::kPermissionDenied);
   CHECK(denied.message() == "Permission denied");
   CHECK(denied.detail() == Json{{"server", "fs"}, {"tool", "list_dir"}, {"level", "read"}});
-  protocol::Status hidden = alice.Check("tools/call", {{"name", "f__write"}}, {"fs", "write"});
+  protocol::Status hidden =
+      alice.Check(Method("tools/call"), {{"name", "f__write"}}, {"fs", "write"});
   CHECK(hidden.code() == StatusCode::kInvalidArgument);
   CHECK(hidden.message() == "Unknown tool: f__write");  // the name the caller used
 }
@@ -38,12 +41,24 @@ TEST_CASE("Access lets a caller execute, read, or not see an item, by its real n
 TEST_CASE("Access hides prompts, resources and completion refs like unknown ones") {
   policy::Permissions permissions = AlicePermissions();
   Access alice(permissions, {"alice", "", ""});
-  CHECK(alice.Check("prompts/get", {{"name", "p"}}, {"fs", "p"}).message() == "Unknown prompt: p");
-  CHECK(alice.Check("resources/read", {{"uri", "file:///etc/x"}}, {"fs", "file:///etc/x"})
+  CHECK(alice.Check(Method("prompts/get"), {{"name", "p"}}, {"fs", "p"}).message() ==
+        "Unknown prompt: p");
+  CHECK(alice.Check(Method("resources/read"), {{"uri", "file:///etc/x"}}, {"fs", "file:///etc/x"})
             .message() == "Unknown resource: file:///etc/x");
-  CHECK(alice.Check("resources/read", {{"uri", "file:///pub/a"}}, {"fs", "file:///pub/a"}).ok());
+  CHECK(alice.Check(Method("resources/read"), {{"uri", "file:///pub/a"}}, {"fs", "file:///pub/a"})
+            .ok());
   Json ref = {{"ref", {{"type", "ref/prompt"}, {"name", "q"}}}};
-  CHECK(alice.Check("completion/complete", ref, {"fs", "q"}).message() == "Unknown prompt: q");
+  CHECK(alice.Check(Method("completion/complete"), ref, {"fs", "q"}).message() ==
+        "Unknown prompt: q");
+}
+
+TEST_CASE("Access lets a caller who may read an item unsubscribe from it, not subscribe") {
+  policy::Permissions permissions = AlicePermissions();
+  Access alice(permissions, {"alice", "", ""});
+  const Json params = {{"uri", "list_dir"}};
+  CHECK(alice.Check(Method("resources/unsubscribe"), params, {"fs", "list_dir"}).ok());
+  CHECK(alice.Check(Method("resources/subscribe"), params, {"fs", "list_dir"}).code() ==
+        StatusCode::kPermissionDenied);
 }
 
 TEST_CASE("Access::Filter keeps only the items the caller may read") {

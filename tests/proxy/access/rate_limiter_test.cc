@@ -13,7 +13,7 @@ const policy::TokenBucket::TimePoint kStart{seconds(1000)};
 }  // namespace
 
 TEST_CASE("A key's limit covers all its calls; the anonymous principal and others are free") {
-  std::map<std::string, RateLimits, std::less<>> limits = {{"ci", {2, {}}}};
+  std::map<std::string, policy::RateLimits, std::less<>> limits = {{"ci", {2, {}}}};
   RateLimiter limiter(limits);
   CHECK(limiter.Acquire("ci", {"db", "query"}, kStart).ok());
   CHECK(limiter.Acquire("ci", {"fs", "read"}, kStart).ok());
@@ -29,7 +29,7 @@ TEST_CASE("A key's limit covers all its calls; the anonymous principal and other
 }
 
 TEST_CASE("A per-tool limit gives each matching item its own bucket, and a refusal takes nothing") {
-  std::map<std::string, RateLimits, std::less<>> limits = {
+  std::map<std::string, policy::RateLimits, std::less<>> limits = {
       {"ci", {3, {{"db", "q*", 1}, {"*", "*", 60}}}}};
   RateLimiter limiter(limits);
   CHECK(limiter.Acquire("ci", {"db", "query"}, kStart).ok());

@@ -163,7 +163,7 @@ TEST_CASE("A key's rate_limit_rpm and rate_limits are read into config.rate_limi
   Config config =
       Parse(WithAccess(KeysOf(Key("alice", kAliceHash, alice_limits) + ", " + Key("bob", kBobHash))));
   REQUIRE(config.rate_limits.size() == 1);  // bob has no limits
-  const RateLimits& alice = config.rate_limits.at("alice");
+  const policy::RateLimits& alice = config.rate_limits.at("alice");
   CHECK(alice.rpm == 30);
   REQUIRE(alice.tools.size() == 1);
   CHECK(alice.tools[0].server == "db");

@@ -139,6 +139,24 @@ TEST_CASE("A request dropped unanswered is logged as cancelled; lists are not au
   CHECK(lines[0]["item"] == "file:///a");
 }
 
+TEST_CASE("A method audited on denials gets a line for a denial only, never for a drop") {
+  TempAudit temp;
+  policy::Permissions permissions = AlicePermissions();
+  {
+    AuditLog log(temp.Settings());
+    auto denied = log.Begin(permissions, kAlice, "resources/subscribe", {{"uri", "file:///s"}});
+    denied->Decide({"fs", "file:///s"});
+    denied->Finish(Status(StatusCode::kInvalidArgument, "Unknown resource: file:///s"));
+    auto dropped = log.Begin(permissions, kAlice, "resources/unsubscribe", {{"uri", "file:///s"}});
+    dropped->Decide({"fs", "file:///s"});
+  }
+  std::vector<Json> lines = temp.Lines();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["method"] == "resources/subscribe");
+  CHECK(lines[0]["outcome"] == "denied");
+  CHECK(lines[0]["item"] == "file:///s");
+}
+
 TEST_CASE("Without an audit setting nothing is audited") {
   policy::Permissions permissions = AlicePermissions();
   AuditLog log(AuditSettings{});

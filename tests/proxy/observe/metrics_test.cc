@@ -47,6 +47,24 @@ TEST_CASE("Requests are counted by method and outcome; unknown methods count as 
   CHECK(text.find(R"(method="ping")") == std::string::npos);  // never seen: not shown
 }
 
+TEST_CASE("Each method of the request table is counted under its own name, in table order") {
+  Metrics metrics(TwoServers());
+  for (const RequestMethod& method : kRequestMethods) {
+    metrics.ForMethod(method.name).Count(Json::object());
+  }
+  std::string text = metrics.Render();
+  std::size_t previous = 0;
+  for (const RequestMethod& method : kRequestMethods) {
+    std::string line =
+        "mcpgw_requests_total{method=\"" + std::string(method.name) + "\",outcome=\"ok\"} 1";
+    std::size_t at = text.find("\n" + line + "\n");
+    CHECK_MESSAGE(at != std::string::npos, line);
+    CHECK_MESSAGE(at > previous, line);
+    previous = at;
+  }
+  CHECK(text.find(R"(method="other")") == std::string::npos);
+}
+
 TEST_CASE("Each error status maps to one outcome") {
   CHECK(OutcomeOf(Status(StatusCode::kInvalidArgument, "")) == Outcome::kInvalidParams);
   CHECK(OutcomeOf(Status(StatusCode::kRateLimited, "")) == Outcome::kRateLimited);
