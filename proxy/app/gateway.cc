@@ -27,12 +27,15 @@ void Merge(CatalogChanges& into, const CatalogChanges& more) {
 
 }  // namespace
 
-Gateway::Gateway(Config config)
-    : config_(std::move(config)), catalog_(NamingRulesOf(config_, config_)) {
+Gateway::Gateway(Config config, upstream::ConnectionFactory open)
+    : config_(std::move(config)),
+      open_connection_(std::move(open)),
+      catalog_(NamingRulesOf(config_, config_)) {
   auto running = std::make_shared<UpstreamMap>();
   for (const auto& server : config_.servers) {
     if (!server.enabled) continue;
-    running->emplace(server.name, std::make_shared<upstream::Upstream>(server, this));
+    running->emplace(server.name,
+                     std::make_shared<upstream::Upstream>(server, this, open_connection_));
   }
   upstreams_ = std::move(running);
   servers_ = config_.servers;
@@ -79,7 +82,8 @@ ServerDiff Gateway::Apply(const Config& next) {
   }
   for (const auto* names : {&diff.added, &diff.changed}) {
     for (const std::string& name : *names) {
-      started.push_back(std::make_shared<upstream::Upstream>(ServerNamed(next, name), this));
+      started.push_back(
+          std::make_shared<upstream::Upstream>(ServerNamed(next, name), this, open_connection_));
       running->emplace(name, started.back());
       metrics_.AddServer(name);
     }

@@ -27,7 +27,8 @@ namespace mcpgw::proxy {
 // else in config() is fixed for the gateway's life.
 class Gateway : public upstream::UpstreamObserver {
  public:
-  explicit Gateway(Config config);
+  // Its upstreams open their connections through `open` (by default the configured transports).
+  explicit Gateway(Config config, upstream::ConnectionFactory open = upstream::OpenConnection);
   ~Gateway() override;  // Stop()
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
@@ -105,6 +106,7 @@ class Gateway : public upstream::UpstreamObserver {
   std::shared_ptr<const UpstreamMap> Running() const;
 
   const Config config_;
+  const upstream::ConnectionFactory open_connection_;
   Catalog catalog_;
   ArgumentValidator arguments_;
   AuditLog audit_{config_.audit};
