@@ -4,6 +4,7 @@
 #include "upstream/server_config.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace mcpgw::upstream {
@@ -28,5 +29,10 @@ class Connection {
 // Opens a connection of config.type. Fails with kUnavailable (detail {"server": name}) when the
 // server cannot be reached or started. Does not block on the server beyond starting it.
 protocol::Result<std::unique_ptr<Connection>> OpenConnection(const ServerConfig& config);
+
+// How an Upstream opens the connection for each attempt: OpenConnection, or for tests an
+// in-memory one. Same contract as OpenConnection; called on the Upstream's lifecycle thread.
+using ConnectionFactory =
+    std::function<protocol::Result<std::unique_ptr<Connection>>(const ServerConfig& config)>;
 
 }  // namespace mcpgw::upstream

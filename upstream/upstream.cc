@@ -52,9 +52,10 @@ std::string_view StateName(State state) {
 // thread lives for one attempt. Locks are never held while calling the observer or a handler.
 class Upstream::Impl {
  public:
-  Impl(const ServerConfig& config, UpstreamObserver* observer)
+  Impl(const ServerConfig& config, UpstreamObserver* observer, ConnectionFactory open)
       : config_(config),
         observer_(observer ? observer : &null_observer_),
+        open_connection_(std::move(open)),
         client_(config.name, config.timeout, [this](Message m) { OnNotification(std::move(m)); }) {}
 
   void Start();
@@ -89,6 +90,7 @@ class Upstream::Impl {
   const ServerConfig& config_;
   NullObserver null_observer_;
   UpstreamObserver* observer_;
+  const ConnectionFactory open_connection_;
 
   mutable std::mutex mutex_;  // guards the fields below, up to offer_
   mutable std::condition_variable changed_;
@@ -199,7 +201,7 @@ void Upstream::Impl::RunLifecycle() {
 }
 
 bool Upstream::Impl::RunAttempt() {
-  Result<std::unique_ptr<Connection>> opened = OpenConnection(config_);
+  Result<std::unique_ptr<Connection>> opened = open_connection_(config_);
   if (!opened.ok()) {
     log::Warn("{}", opened.status().message());
     RecordError(opened.status().message());
@@ -356,8 +358,9 @@ Status Upstream::Impl::Unavailable(const std::string& what) const {
                 {{"server", config_.name}});
 }
 
-Upstream::Upstream(ServerConfig config, UpstreamObserver* observer)
-    : config_(std::move(config)), impl_(std::make_unique<Impl>(config_, observer)) {}
+Upstream::Upstream(ServerConfig config, UpstreamObserver* observer, ConnectionFactory open)
+    : config_(std::move(config)),
+      impl_(std::make_unique<Impl>(config_, observer, std::move(open))) {}
 
 Upstream::~Upstream() { Stop(); }
 

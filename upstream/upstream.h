@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/json_rpc.h"
+#include "upstream/connection.h"
 #include "upstream/server_config.h"
 
 #include <chrono>
@@ -60,7 +61,10 @@ using ProgressHandler = std::function<void(Json progress_params)>;
 // refreshes its lists.
 class Upstream {
  public:
-  Upstream(ServerConfig config, UpstreamObserver* observer);
+  // Each attempt opens its connection through `open` (by default the transport config.type
+  // names).
+  Upstream(ServerConfig config, UpstreamObserver* observer,
+           ConnectionFactory open = OpenConnection);
   ~Upstream();  // Stop()
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;

@@ -14,15 +14,16 @@ const ServerConfig& ServerNamed(const std::vector<ServerConfig>& servers, const 
 
 UpstreamSet::UpstreamSet(std::vector<ServerConfig> servers, UpstreamObserver* observer,
                          std::chrono::milliseconds startup_timeout,
-                         std::chrono::milliseconds shutdown_grace)
+                         std::chrono::milliseconds shutdown_grace, ConnectionFactory open)
     : observer_(observer),
+      open_(std::move(open)),
       startup_timeout_(startup_timeout),
       shutdown_grace_(shutdown_grace),
       servers_(std::move(servers)) {
   auto running = std::make_shared<UpstreamMap>();
   for (const ServerConfig& server : servers_) {
     if (server.enabled)
-      running->emplace(server.name, std::make_shared<Upstream>(server, observer_));
+      running->emplace(server.name, std::make_shared<Upstream>(server, observer_, open_));
   }
   upstreams_ = std::move(running);
 }
@@ -70,7 +71,7 @@ ServerDiff UpstreamSet::Apply(std::vector<ServerConfig> next, const BeforeStart&
   }
   for (const auto* names : {&diff.added, &diff.changed}) {
     for (const std::string& name : *names) {
-      started.push_back(std::make_shared<Upstream>(ServerNamed(next, name), observer_));
+      started.push_back(std::make_shared<Upstream>(ServerNamed(next, name), observer_, open_));
       running->emplace(name, started.back());
     }
   }

@@ -30,10 +30,12 @@ class UpstreamSet {
   using BeforeStart = std::function<void(const ServerDiff& diff)>;
 
   // Creates (without starting) an Upstream for each enabled server in `servers`, reporting to
-  // `observer`, which must outlive the set. Start() gives their first attempts
-  // `startup_timeout`; Stop() gives each `shutdown_grace` before SIGKILL.
+  // `observer`, which must outlive the set; every upstream, then and in Apply, connects through
+  // `open`. Start() gives their first attempts `startup_timeout`; Stop() gives each
+  // `shutdown_grace` before SIGKILL.
   UpstreamSet(std::vector<ServerConfig> servers, UpstreamObserver* observer,
-              std::chrono::milliseconds startup_timeout, std::chrono::milliseconds shutdown_grace);
+              std::chrono::milliseconds startup_timeout, std::chrono::milliseconds shutdown_grace,
+              ConnectionFactory open = OpenConnection);
   ~UpstreamSet();  // Stop()
   UpstreamSet(const UpstreamSet&) = delete;
   UpstreamSet& operator=(const UpstreamSet&) = delete;
@@ -74,6 +76,7 @@ class UpstreamSet {
   void Retire(UpstreamPtr upstream);
 
   UpstreamObserver* const observer_;
+  const ConnectionFactory open_;
   const std::chrono::milliseconds startup_timeout_;
   const std::chrono::milliseconds shutdown_grace_;
   mutable std::mutex mutex_;  // guards the two below; held only to copy or swap them

@@ -17,11 +17,11 @@ void Merge(CatalogChanges& into, const CatalogChanges& more) {
 
 }  // namespace
 
-Gateway::Gateway(Config config)
+Gateway::Gateway(Config config, upstream::ConnectionFactory open)
     : config_(std::move(config)),
       catalog_(NamingRulesOf(config_, config_)),
       upstreams_(config_.servers, this, config_.gateway.startup_timeout,
-                 config_.gateway.shutdown_grace) {}
+                 config_.gateway.shutdown_grace, std::move(open)) {}
 
 Gateway::~Gateway() { upstreams_.Stop(); }
 

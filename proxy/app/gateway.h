@@ -26,8 +26,9 @@ namespace mcpgw::proxy {
 // (Apply); everything else in config() is fixed for the gateway's life.
 class Gateway : public upstream::UpstreamObserver, public Registry::Target {
  public:
-  // Creates the upstreams without starting them: upstreams().Start() does.
-  explicit Gateway(Config config);
+  // Creates the upstreams without starting them: upstreams().Start() does. They open their
+  // connections through `open` (by default the configured transports).
+  explicit Gateway(Config config, upstream::ConnectionFactory open = upstream::OpenConnection);
   ~Gateway() override;  // stops the upstreams first: their threads call into the other pieces
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
