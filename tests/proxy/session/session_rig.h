@@ -1,5 +1,6 @@
 #pragma once
 
+#include "proxy/app/gateway.h"
 #include "proxy/session/session.h"
 #include "upstream/connection.h"
 
