@@ -114,13 +114,13 @@ Json RewriteForUpstream(const RequestMethod& method, Json params, const std::str
     case MethodItem::kResource:
       params["uri"] = name;  // the canonical URI: the upstream reads what was decided
       break;
-    case MethodItem::kCompletionRef:
-      if (params["ref"].contains("name")) {
-        params["ref"]["name"] = name;
-      } else if (params["ref"].contains("uri")) {
-        params["ref"]["uri"] = name;
-      }
+    case MethodItem::kCompletionRef: {
+      // By the ref's type, as it resolved: a resource ref's uri becomes the canonical one even
+      // when the ref also carries a name.
+      protocol::Json& ref = params["ref"];
+      ref[protocol::StringOr(ref, "type") == "ref/prompt" ? "name" : "uri"] = name;
       break;
+    }
     case MethodItem::kNone:
       break;
   }

@@ -227,6 +227,12 @@ TEST_CASE("RewriteForUpstream puts the real name where the caller's was, and kee
   Json resource_ref = {{"ref", {{"type", "ref/resource"}, {"uri", "FILE:///b"}}}};
   CHECK(RewriteForUpstream(Row("completion/complete"), resource_ref, "file:///b") ==
         Json{{"ref", {{"type", "ref/resource"}, {"uri", "file:///b"}}}});
+  // The ref's type decides: a resource ref that also has a name still gets the canonical uri,
+  // so the upstream never reads a spelling other than the one decided on.
+  Json named_resource_ref = {
+      {"ref", {{"type", "ref/resource"}, {"name", "x"}, {"uri", "file:///pub/../pub/c"}}}};
+  CHECK(RewriteForUpstream(Row("completion/complete"), named_resource_ref, "file:///pub/c") ==
+        Json{{"ref", {{"type", "ref/resource"}, {"name", "x"}, {"uri", "file:///pub/c"}}}});
 }
 
 }  // namespace mcpgw::proxy
