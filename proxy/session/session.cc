@@ -242,15 +242,15 @@ upstream::ProgressHandler Session::ProgressRelay(const Json& params, const Clien
 
 void Session::RecordCallId(const std::string& key, upstream::Upstream& upstream,
                            upstream::CallId call_id) {
-  bool cancel_now = false;
+  std::optional<std::string> cancel_reason;
   {
     std::lock_guard lock(mutex_);
     auto found = in_flight_.find(key);
     if (found == in_flight_.end()) return;  // already answered
     found->second.call_id = call_id;
-    cancel_now = found->second.cancel_requested;
+    cancel_reason = found->second.cancel_reason;
   }
-  if (cancel_now) upstream.Cancel(call_id, "cancelled by the client");
+  if (cancel_reason) upstream.Cancel(call_id, *cancel_reason);
 }
 
 // The level is this session's own: the hub filters what it gets, and tells the upstreams the
@@ -282,7 +282,7 @@ void Session::CancelRequest(const Json& params) {
     auto found = in_flight_.find(key);
     if (found == in_flight_.end()) return;  // finished, or never forwarded: nothing to do
     if (found->second.call_id < 0) {
-      found->second.cancel_requested = true;  // RecordCallId will cancel it
+      found->second.cancel_reason = reason;  // RecordCallId will cancel it
       return;
     }
     upstream = found->second.upstream;
@@ -296,7 +296,7 @@ void Session::CancelAll(const std::string& reason) {
   {
     std::lock_guard lock(mutex_);
     for (auto& [key, call] : in_flight_) {
-      call.cancel_requested = true;  // RecordCallId cancels a call still being sent
+      call.cancel_reason = reason;  // RecordCallId cancels a call still being sent
       if (call.call_id >= 0) calls.emplace_back(call.upstream, call.call_id);
     }
   }

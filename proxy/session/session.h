@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace mcpgw::proxy {
@@ -76,7 +77,7 @@ class Session : public NotificationHub::Member {
   struct InFlight {
     upstream::UpstreamPtr upstream;  // kept alive while the call waits, even once removed
     upstream::CallId call_id = -1;  // -1 until Upstream::Call has returned
-    bool cancel_requested = false;
+    std::optional<std::string> cancel_reason;  // set: cancel once Upstream::Call has returned
   };
   using Reply = std::function<void(protocol::Result<protocol::Json>)>;
 
