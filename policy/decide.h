@@ -17,7 +17,7 @@ struct Decision {
 };
 
 // The level `who` has on `tool` of `server` (the real server name: aliases resolved first).
-// DESIGN.md "Permissions": a deny rule matching in the key's, team's or org's policy wins;
+// README "Permissions": a deny rule matching in the key's, team's or org's policy wins;
 // otherwise the closest policy that exists (key, then team, then org) decides with its most
 // specific matching rule (literal beats glob, a longer literal part beats a shorter one, the
 // earlier rule breaks a tie) or its default; with no policy, permissions.default. A policy name

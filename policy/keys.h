@@ -24,9 +24,9 @@ std::optional<Principal> Authenticate(const std::vector<KeyEntry>& keys,
                                       std::string_view presented_key);
 
 // Who is calling with `presented_key` (nullopt: none presented): the anonymous principal (empty)
-// when no key is presented or no keys are configured (then any key is ignored, as DESIGN.md
-// says), else the key's holder (Authenticate). nullopt when a presented key matches no entry (an
-// empty key matches none): that never falls back to anonymous.
+// when no key is presented or no keys are configured (then any key is ignored: README
+// "Permissions"), else the key's holder (Authenticate). nullopt when a presented key matches no
+// entry (an empty key matches none): that never falls back to anonymous.
 std::optional<Principal> Identify(const std::vector<KeyEntry>& keys,
                                   std::optional<std::string_view> presented_key);
 

@@ -10,7 +10,8 @@
 
 namespace mcpgw::protocol {
 
-// JSON-RPC 2.0 error codes, and the MCP gateway's own codes (DESIGN.md "Errors").
+// JSON-RPC 2.0 error codes, and the MCP gateway's own codes (README "What the gateway does,
+// exactly").
 namespace error_code {
 inline constexpr int kParseError = -32700;
 inline constexpr int kInvalidRequest = -32600;

@@ -13,8 +13,9 @@ enum class TransportType { kStdio, kHttp, kSse, kWebSocket };
 
 enum class AuthType { kNone, kBearer, kApiKey, kBasic, kOAuth2 };
 
-// How the gateway proves itself to a remote upstream (DESIGN.md §1 "auth"). Holds secrets: never
-// format any field but type and header into a log line, a Status message or `mcpgw check`.
+// How the gateway proves itself to a remote upstream (README "Remote upstreams: transports and
+// credentials"). Holds secrets: never format any field but type and header into a log line, a
+// Status message or `mcpgw check`.
 struct AuthConfig {
   AuthType type = AuthType::kNone;
   std::string token;                 // bearer

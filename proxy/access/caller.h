@@ -13,8 +13,8 @@
 namespace mcpgw::proxy {
 
 // The principal holding `key`: the anonymous principal (empty) when no key is presented or no
-// keys are configured (then any key is ignored, as DESIGN.md says), the key's holder when it
-// matches a configured key (in constant time). An empty key or one that matches none fails with
+// keys are configured (then any key is ignored: README "Permissions"), the key's holder when
+// it matches a configured key (in constant time). An empty key or one that matches none fails with
 // kPermissionDenied "invalid API key" and never falls back to anonymous. Any thread.
 protocol::Result<policy::Principal> IdentifyCaller(const std::vector<policy::KeyEntry>& keys,
                                                    const std::optional<std::string>& key);

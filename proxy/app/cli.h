@@ -5,7 +5,7 @@
 
 namespace mcpgw::proxy {
 
-// The gateway's commands (DESIGN.md "Command line"). Each returns the process exit code: 0 on
+// The gateway's commands (README "Command line"). Each returns the process exit code: 0 on
 // success, 1 with a one-line reason on stderr otherwise. Only `tools`, `check` and `hash-key`
 // print to stdout; Serve keeps stdout for protocol messages alone.
 

@@ -128,7 +128,8 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
   return ParseHttpSettings(*gateway, env, base_dir, out);
 }
 
-// Reads an "auth" object (DESIGN.md: bearer, api_key, basic, oauth2) into out.
+// Reads an "auth" object (bearer, api_key, basic, oauth2; README "Remote upstreams: transports and
+// credentials") into out.
 Status ReadAuth(const Json& auth, const std::string& path, const EnvLookup& env,
                 upstream::AuthConfig& out) {
   static const std::map<std::string, std::pair<KeyList, KeyList>> kShapes = {

@@ -62,7 +62,7 @@ struct AuditSettings {
   bool include_results = false;
 };
 
-// A validated config (DESIGN.md "Config"). Servers are sorted by name.
+// A validated config (README "Config reference"). Servers are sorted by name.
 struct Config {
   std::vector<upstream::ServerConfig> servers;
   std::map<std::string, std::string> aliases;  // alias -> server name
