@@ -11,23 +11,18 @@
 
 namespace mcpgw::upstream {
 
-using protocol::Json;
-using protocol::Message;
-using protocol::Result;
-using protocol::Status;
-
 enum class State { kConnecting, kReady, kRestarting, kStopped };
 std::string_view StateName(State state);
 
 // What an upstream offers, under its own names: the last complete snapshot of each list (every
 // nextCursor page followed) and what it said in its initialize result.
 struct Offer {
-  Json tools = Json::array();
-  Json prompts = Json::array();
-  Json resources = Json::array();
-  Json resource_templates = Json::array();
-  Json capabilities = Json::object();
-  Json server_info = Json::object();
+  protocol::Json tools = protocol::Json::array();
+  protocol::Json prompts = protocol::Json::array();
+  protocol::Json resources = protocol::Json::array();
+  protocol::Json resource_templates = protocol::Json::array();
+  protocol::Json capabilities = protocol::Json::object();
+  protocol::Json server_info = protocol::Json::object();
   std::string protocol_version;
 };
 
@@ -41,7 +36,7 @@ class UpstreamObserver {
   virtual void OnStateChanged(const std::string& server, State state) = 0;
   // Any other notification from the upstream (notifications/message, resources/updated, ...).
   // Progress for a call goes to that call's on_progress instead; list_changed is handled inside.
-  virtual void OnNotification(const std::string& server, const Message& notification) = 0;
+  virtual void OnNotification(const std::string& server, const protocol::Message& notification) = 0;
 };
 
 // How an upstream has fared since it was created, for the admin API.
@@ -51,8 +46,8 @@ struct Health {
 };
 
 using CallId = std::int64_t;
-using ReplyHandler = std::function<void(Result<Json>)>;
-using ProgressHandler = std::function<void(Json progress_params)>;
+using ReplyHandler = std::function<void(protocol::Result<protocol::Json>)>;
+using ProgressHandler = std::function<void(protocol::Json progress_params)>;
 
 // One configured MCP server over child-process stdio. Owns the child, a reader thread that
 // matches replies to waiting calls by id, a stderr drain, a timer for call deadlines, and a
@@ -96,7 +91,7 @@ class Upstream {
   // With on_progress set, params._meta.progressToken is replaced by a token of the upstream's own
   // and each notifications/progress for it is passed on (with that token) until the reply.
   // Any thread.
-  CallId Call(std::string method, Json params, ReplyHandler on_reply,
+  CallId Call(std::string method, protocol::Json params, ReplyHandler on_reply,
               ProgressHandler on_progress = nullptr);
 
   // Cancels a call still waiting: the upstream gets notifications/cancelled with its own id and
@@ -104,7 +99,7 @@ class Upstream {
   void Cancel(CallId id, std::string reason);
 
   // Sends a notification when ready; kUnavailable otherwise.
-  Status Notify(std::string method, Json params);
+  protocol::Status Notify(std::string method, protocol::Json params);
 
  private:
   class Impl;
