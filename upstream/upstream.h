@@ -49,10 +49,12 @@ using CallId = std::int64_t;
 using ReplyHandler = std::function<void(protocol::Result<protocol::Json>)>;
 using ProgressHandler = std::function<void(protocol::Json progress_params)>;
 
-// One configured MCP server over child-process stdio. Owns the child, a reader thread that
-// matches replies to waiting calls by id, a stderr drain, a timer for call deadlines, and a
-// lifecycle thread that (re)starts the child with exponential backoff, initializes it and
-// refreshes its lists.
+// One configured MCP server. Its lifecycle thread opens the connection its transport names
+// (child stdio, Streamable HTTP, legacy HTTP+SSE or WebSocket: OpenConnection), initializes the
+// server, publishes what it offers (Offer) and refreshes that on list_changed; after a failed
+// attempt or a lost connection it starts again with exponential backoff. Once ready it carries
+// calls (with deadline, cancellation and progress) and notifications to the server, and tells
+// the observer of offer, state and notification changes.
 class Upstream {
  public:
   Upstream(ServerConfig config, UpstreamObserver* observer);
@@ -63,15 +65,16 @@ class Upstream {
   const std::string& name() const { return config_.name; }
   const ServerConfig& config() const { return config_; }
 
-  // Starts the lifecycle thread and returns at once. Never blocks on the child.
+  // Starts the lifecycle thread and returns at once. Never blocks on the server.
   void Start();
 
   // Blocks until the first start attempt has ended (ready, or failed and now restarting) or the
   // deadline passes. Returns the state at that moment. Any thread.
   State WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const;
 
-  // Stops for good: fails every waiting call with kUnavailable, closes the child's stdin, sends
-  // SIGTERM, then SIGKILL after the grace period. Idempotent; blocks until the threads end.
+  // Stops for good: fails every waiting call with kUnavailable and shuts the connection down,
+  // giving the server about grace to go (a child: stdin closed, SIGTERM, then SIGKILL).
+  // Idempotent; blocks until the threads end.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
   State state() const;
