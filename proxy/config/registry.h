@@ -5,6 +5,8 @@
 #include "proxy/config/overlay.h"
 #include "proxy/app/gateway.h"
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <mutex>
 #include <string>
