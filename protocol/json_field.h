@@ -2,6 +2,8 @@
 
 #include "protocol/status.h"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <string_view>
 

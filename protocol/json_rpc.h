@@ -3,6 +3,8 @@
 #include "protocol/json_scan.h"
 #include "protocol/status.h"
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <optional>
 #include <string>

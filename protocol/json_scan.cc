@@ -1,5 +1,7 @@
 #include "protocol/json_scan.h"
 
+#include <nlohmann/json.hpp>
+
 namespace mcpgw::protocol {
 namespace {
 

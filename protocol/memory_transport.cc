@@ -1,18 +1,13 @@
 #include "protocol/memory_transport.h"
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
+#include "protocol/blocking_queue.h"
 
 namespace mcpgw::protocol {
 namespace {
 
-// What both ends share: one queue per direction, under one lock.
+// What both ends share: one queue per direction. Closing either end closes both.
 struct Link {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::deque<Message> queues[2];
-  bool closed = false;
+  BlockingQueue<Message> queues[2];
 };
 
 class MemoryTransport : public Transport {
@@ -21,27 +16,18 @@ class MemoryTransport : public Transport {
   ~MemoryTransport() override { Close(); }
 
   Result<Message> Receive() override {
-    std::unique_lock lock(link_->mutex);
-    auto& inbox = link_->queues[side_];
-    link_->changed.wait(lock, [&] { return !inbox.empty() || link_->closed; });
-    if (inbox.empty()) return Status(StatusCode::kClosed, "transport closed");
-    Message message = std::move(inbox.front());
-    inbox.pop_front();
-    return message;
+    std::optional<Message> message = link_->queues[side_].Pop();
+    if (!message) return Status(StatusCode::kClosed, "transport closed");
+    return std::move(*message);
   }
 
   Status Send(const Message& message) override {
-    std::lock_guard lock(link_->mutex);
-    if (link_->closed) return Status(StatusCode::kClosed, "transport closed");
-    link_->queues[1 - side_].push_back(message);
-    link_->changed.notify_all();
-    return Status::Ok();
+    bool queued = link_->queues[1 - side_].Push(message);
+    return queued ? Status::Ok() : Status(StatusCode::kClosed, "transport closed");
   }
 
   void Close() override {
-    std::lock_guard lock(link_->mutex);
-    link_->closed = true;
-    link_->changed.notify_all();
+    for (BlockingQueue<Message>& queue : link_->queues) queue.Close();
   }
 
  private:

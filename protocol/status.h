@@ -1,13 +1,16 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace mcpgw::protocol {
 
+// The JSON value type of every folder. Declared here, defined in <nlohmann/json.hpp>: include that
+// where JSON values are built, read or held by value.
 using Json = nlohmann::json;
 
 // Local failures. They never go on the wire as they are: proxy/ maps them to JSON-RPC errors in
@@ -32,21 +35,24 @@ enum class StatusCode {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(StatusCode code, std::string message, Json detail = nullptr)
-      : code_(code), message_(std::move(message)), detail_(std::move(detail)) {}
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  Status(StatusCode code, std::string message, Json detail);
 
   static Status Ok() { return {}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  // Extra data for the wire error: the upstream's error object for kRemote, else context.
-  const Json& detail() const { return detail_; }
+  // Extra data for the wire error: the upstream's error object for kRemote, else context; null
+  // when there is none.
+  const Json& detail() const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
-  Json detail_;
+  // Shared and never changed, so that copying a Status (Result does, often) copies no JSON, and
+  // held by pointer, so that this header needs only the declaration of Json. Null: no detail.
+  std::shared_ptr<const Json> detail_;
 };
 
 // A value or the Status that explains why there is none.

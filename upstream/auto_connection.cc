@@ -9,7 +9,7 @@ using protocol::StatusCode;
 
 protocol::Result<std::unique_ptr<Connection>> AutoConnection::Open(const ServerConfig& config) {
   auto inbound = std::make_shared<InboundQueue>(config.max_json_depth);
-  auto http = StreamableHttpConnection::Open(config, inbound);
+  auto http = HttpConnection::Open<StreamableHttpConnection>(config, inbound);
   if (!http.ok()) return http.status();
   return std::unique_ptr<Connection>(new AutoConnection(config, inbound, std::move(http).value()));
 }
@@ -32,7 +32,7 @@ Status AutoConnection::Send(const protocol::Message& message) {
   if (!rejected) return sent;
   log::Info("[{}] no Streamable HTTP here (HTTP {}); trying the legacy HTTP+SSE transport",
             config_.name, sent.detail().value("http_status", 0));
-  auto legacy = LegacySseConnection::Open(config_, inbound_);
+  auto legacy = HttpConnection::Open<LegacySseConnection>(config_, inbound_);
   if (!legacy.ok()) return legacy.status();
   {
     std::lock_guard lock(mutex_);

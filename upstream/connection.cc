@@ -12,12 +12,12 @@ protocol::Result<std::unique_ptr<Connection>> OpenConnection(const ServerConfig&
       return StdioConnection::Open(config);
     case TransportType::kHttp: {
       if (config.sse_fallback) return AutoConnection::Open(config);
-      auto http = StreamableHttpConnection::Open(config);
+      auto http = HttpConnection::Open<StreamableHttpConnection>(config);
       if (!http.ok()) return http.status();
       return std::unique_ptr<Connection>(std::move(http).value());
     }
     case TransportType::kSse: {
-      auto sse = LegacySseConnection::Open(config);
+      auto sse = HttpConnection::Open<LegacySseConnection>(config);
       if (!sse.ok()) return sse.status();
       return std::unique_ptr<Connection>(std::move(sse).value());
     }

@@ -1,5 +1,7 @@
 #include "upstream/http_support.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>

@@ -1,10 +1,7 @@
 #pragma once
 
+#include "protocol/blocking_queue.h"
 #include "protocol/json_rpc.h"
-
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 
 namespace mcpgw::upstream {
 
@@ -17,7 +14,7 @@ class InboundQueue {
       : max_json_depth_(max_json_depth) {}
 
   // Queues a message (or an unreadable-frame status). Dropped once closed. Any thread.
-  void Push(protocol::Result<protocol::Message> message);
+  void Push(protocol::Result<protocol::Message> message) { items_.Push(std::move(message)); }
 
   // Parses text as one JSON-RPC message and pushes the result (empty text is ignored).
   void PushText(std::string_view text);
@@ -26,15 +23,12 @@ class InboundQueue {
   protocol::Result<protocol::Message> Pop();
 
   // Wakes a waiting Pop; idempotent. Any thread.
-  void Close();
-  bool closed() const;
+  void Close() { items_.Close(); }
+  bool closed() const { return items_.closed(); }
 
  private:
   const std::size_t max_json_depth_;
-  mutable std::mutex mutex_;  // guards items_ and closed_
-  std::condition_variable ready_;
-  std::deque<protocol::Result<protocol::Message>> items_;
-  bool closed_ = false;
+  protocol::BlockingQueue<protocol::Result<protocol::Message>> items_;
 };
 
 }  // namespace mcpgw::upstream

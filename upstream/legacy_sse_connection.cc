@@ -2,7 +2,6 @@
 
 #include "protocol/guard.h"
 #include "protocol/log.h"
-#include "upstream/http_exchange.h"
 
 namespace mcpgw::upstream {
 namespace {
@@ -11,29 +10,14 @@ using protocol::Status;
 using protocol::StatusCode;
 using std::chrono::milliseconds;
 
-constexpr std::chrono::seconds kStreamReadTimeout{300};
 constexpr std::chrono::seconds kPostReadTimeout{30};
 constexpr milliseconds kMinEndpointWait{30000};
 
 }  // namespace
 
-protocol::Result<std::unique_ptr<LegacySseConnection>> LegacySseConnection::Open(
-    const ServerConfig& config, std::shared_ptr<InboundQueue> inbound) {
-  protocol::Result<Url> url = ParseUrl(config.url);
-  if (!url.ok()) return UpstreamUnavailable(config.name, url.status().message());
-  if (!inbound) inbound = std::make_shared<InboundQueue>(config.max_json_depth);
-  return std::unique_ptr<LegacySseConnection>(
-      new LegacySseConnection(config, std::move(url).value(), std::move(inbound)));
-}
-
 LegacySseConnection::LegacySseConnection(const ServerConfig& config, Url url,
                                          std::shared_ptr<InboundQueue> inbound)
-    : config_(config),
-      url_(std::move(url)),
-      inbound_(std::move(inbound)),
-      credentials_(config),
-      posts_(url_, config, kPostReadTimeout),
-      stream_(url_, config, kStreamReadTimeout),
+    : HttpConnection(config, std::move(url), std::move(inbound), kPostReadTimeout),
       reader_([this] { protocol::Guarded(config_.name, [this] { ReadStream(); }); }) {}
 
 LegacySseConnection::~LegacySseConnection() { Shutdown(milliseconds(2000)); }
@@ -56,14 +40,9 @@ bool LegacySseConnection::ReadStreamOnce(bool& unauthorized) {
     return false;
   }
   headers->emplace("Accept", "text/event-stream");
-  httplib::Request request;
-  request.method = "GET";
-  request.path = url_.target;
-  request.headers = *headers;
   protocol::SseParser parser(config_.max_message_bytes);
-  ClientPool::Lease client = stream_.Acquire();
-  ExchangeResult result = Exchange(*client, request, 64 * 1024, parser,
-                                   [this](const protocol::SseEvent& event) { return OnEvent(event); });
+  ExchangeResult result = GetEventStream(
+      *headers, parser, [this](const protocol::SseEvent& event) { return OnEvent(event); });
   unauthorized = result.status == 401 && credentials_.RefreshAfterUnauthorized(*headers);
   if (!result.ok() && !closed_) {
     log::Warn("[{}] SSE stream: {}", config_.name,
@@ -125,23 +104,8 @@ Status LegacySseConnection::PostOnce(const std::string& target, const std::strin
   return Status::Ok();
 }
 
-void LegacySseConnection::Close() {
-  if (closed_.exchange(true)) return;
-  inbound_->Close();
-  {
-    std::lock_guard lock(mutex_);
-    changed_.notify_all();
-  }
-  posts_.StopAll();
-  stream_.StopAll();
-}
-
 void LegacySseConnection::Shutdown(milliseconds) {
-  {
-    std::lock_guard lock(mutex_);
-    if (shut_down_) return;
-    shut_down_ = true;
-  }
+  if (!BeginShutdown()) return;
   Close();
   std::unique_lock lock(mutex_);
   // The reader may have borrowed a client just after Close stopped them all: stop it again.

@@ -1,14 +1,8 @@
 #pragma once
 
 #include "protocol/sse_parser.h"
-#include "upstream/client_pool.h"
-#include "upstream/connection.h"
-#include "upstream/credentials.h"
-#include "upstream/inbound_queue.h"
+#include "upstream/http_connection.h"
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -19,26 +13,21 @@ namespace mcpgw::upstream {
 // credentials go nowhere else); every message is POSTed there, and every server message,
 // replies included, arrives as a `message` event on the stream. The stream ending ends the
 // connection (the Upstream reconnects and re-initializes).
-class LegacySseConnection : public Connection, private protocol::Transport {
+class LegacySseConnection : public HttpConnection {
  public:
-  // Starts the reader thread, which opens the stream; returns at once. inbound may be shared
-  // with the connection that tried first (AutoConnection); null makes a new one.
-  static protocol::Result<std::unique_ptr<LegacySseConnection>> Open(
-      const ServerConfig& config, std::shared_ptr<InboundQueue> inbound = nullptr);
-
   ~LegacySseConnection() override;
-  protocol::Transport& transport() override { return *this; }
   // Close(), then waits for the reader thread.
   void Shutdown(std::chrono::milliseconds grace) override;
 
   // Receive: the next `message` event. Send: waits (up to the server's timeout) for the endpoint,
   // then POSTs on the calling thread; kUnavailable when there is no endpoint or the POST fails,
   // kClosed after Close.
-  protocol::Result<protocol::Message> Receive() override { return inbound_->Pop(); }
   protocol::Status Send(const protocol::Message& message) override;
-  void Close() override;
 
  private:
+  // Made by HttpConnection::Open. Starts the reader thread, which opens the stream; returns at
+  // once.
+  friend class HttpConnection;
   LegacySseConnection(const ServerConfig& config, Url url, std::shared_ptr<InboundQueue> inbound);
   void ReadStream();
   bool ReadStreamOnce(bool& unauthorized);
@@ -47,19 +36,10 @@ class LegacySseConnection : public Connection, private protocol::Transport {
   protocol::Status PostOnce(const std::string& target, const std::string& body, bool& unauthorized,
                             httplib::Headers& sent);
 
-  const ServerConfig& config_;
-  const Url url_;
-  std::shared_ptr<InboundQueue> inbound_;
-  Credentials credentials_;
-  ClientPool posts_;
-  ClientPool stream_;
-  std::atomic<bool> closed_{false};
-
-  std::mutex mutex_;  // guards endpoint_, reader_done_, shut_down_
-  std::condition_variable changed_;
+  // Guarded by mutex_ (HttpConnection):
   std::optional<std::string> endpoint_;  // the POST target, once the server named it
   bool reader_done_ = false;
-  bool shut_down_ = false;
+
   std::thread reader_;  // last: started in the constructor after everything else exists
 };
 

@@ -13,6 +13,9 @@
 namespace mcpgw::upstream {
 namespace {
 
+using protocol::Json;
+using protocol::Result;
+using protocol::Status;
 using protocol::StatusCode;
 
 Status Malformed(std::string why) { return Status(StatusCode::kInvalidMessage, std::move(why)); }

@@ -9,21 +9,22 @@
 namespace mcpgw::upstream {
 
 // Sends one request and blocks for its reply.
-using Requester = std::function<Result<Json>(std::string method, Json params)>;
+using Requester =
+    std::function<protocol::Result<protocol::Json>(std::string method, protocol::Json params)>;
 
 // The lists an Offer holds, as bits; kResources covers resources and resource templates.
 enum ListKind : unsigned { kTools = 1u, kPrompts = 2u, kResources = 4u };
 
 // The params of the gateway's initialize request (newest session revision, no capabilities).
-Json InitializeParams();
+protocol::Json InitializeParams();
 
 // Copies capabilities, serverInfo and protocolVersion of an initialize result into offer.
 // Fails with kInvalidMessage when the result is malformed or names a revision the gateway does
 // not speak; offer is unchanged then.
-Status ApplyInitializeResult(const Json& result, Offer& offer);
+protocol::Status ApplyInitializeResult(const protocol::Json& result, Offer& offer);
 
 // The lists a server's capabilities declare.
-unsigned DeclaredLists(const Json& capabilities);
+unsigned DeclaredLists(const protocol::Json& capabilities);
 
 // The list a notifications/*/list_changed method refers to; 0 for any other method.
 unsigned ListChangedKind(std::string_view method);
@@ -31,8 +32,8 @@ unsigned ListChangedKind(std::string_view method);
 // Every item of a list request (tools/list, ...), following nextCursor until it is absent.
 // Fails with the first failed page's status, or kInvalidMessage for a page without the array
 // named key or for a cursor that repeats.
-Result<Json> FetchAllPages(const Requester& request, const std::string& method,
-                           const std::string& key);
+protocol::Result<protocol::Json> FetchAllPages(const Requester& request, const std::string& method,
+                                               const std::string& key);
 
 // Fetches the lists in kinds into offer. A list that cannot be fetched is logged (as server)
 // and left as it was.

@@ -8,6 +8,10 @@
 
 namespace mcpgw::upstream {
 
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
+using protocol::Status;
 using protocol::StatusCode;
 
 RpcClient::RpcClient(std::string server, std::chrono::milliseconds timeout,

@@ -17,7 +17,7 @@ namespace mcpgw::upstream {
 // deadline (one timer thread), and progress is routed by a token of its own.
 class RpcClient {
  public:
-  using NotificationHandler = std::function<void(Message notification)>;
+  using NotificationHandler = std::function<void(protocol::Message notification)>;
 
   // on_notification gets every notification except notifications/progress, on the reader
   // thread; it must not call ReadUntilClosed or the destructor.
@@ -32,7 +32,7 @@ class RpcClient {
 
   // Stops sending to the attached connection and fails every waiting call with why; calls are
   // refused until the next Attach. Any thread; idempotent.
-  void Detach(const Status& why);
+  void Detach(const protocol::Status& why);
 
   // Reads connection until it closes. Replies complete their calls; notifications/progress goes
   // to the handler of the call that owns the token; the server's ping is answered with {} and
@@ -49,18 +49,19 @@ class RpcClient {
   // is attached, the reply cannot be read, or the connection ends first (possibly on the calling
   // thread, before Call returns); kTimeout after the timeout (the server then gets
   // notifications/cancelled); kCancelled after Cancel. Any thread.
-  CallId Call(std::string method, Json params, ReplyHandler on_reply,
+  CallId Call(std::string method, protocol::Json params, ReplyHandler on_reply,
               ProgressHandler on_progress = nullptr);
 
   // Call with its own timeout, blocking until the reply. Never on the reader thread.
-  Result<Json> CallAndWait(std::string method, Json params, std::chrono::milliseconds timeout);
+  protocol::Result<protocol::Json> CallAndWait(std::string method, protocol::Json params,
+                                               std::chrono::milliseconds timeout);
 
   // Ends a waiting call with kCancelled and tells the server (notifications/cancelled with the
   // id and reason). No effect on a finished call. Any thread.
   void Cancel(CallId id, std::string reason);
 
   // Sends a notification; kUnavailable when nothing is attached, kClosed when sending fails.
-  Status Notify(std::string method, Json params);
+  protocol::Status Notify(std::string method, protocol::Json params);
 
   // A fresh id that no call uses, for callers that fail a call before it is sent.
   CallId NextId() { return pending_.NextId(); }
@@ -69,19 +70,19 @@ class RpcClient {
   void Shutdown();
 
  private:
-  CallId CallWithin(std::chrono::milliseconds timeout, std::string method, Json params,
+  CallId CallWithin(std::chrono::milliseconds timeout, std::string method, protocol::Json params,
                     ReplyHandler on_reply, ProgressHandler on_progress);
   std::shared_ptr<Connection> Attached() const;
-  Status Send(const Message& message);
-  void Dispatch(Connection& connection, Message message);
-  void Complete(Message reply);
-  void FailUnreadable(const Status& why);
-  void Reply(PendingCall& call, Result<Json> outcome);
-  void Answer(Connection& connection, const Message& request);
-  void DeliverProgress(const Json& params);
+  protocol::Status Send(const protocol::Message& message);
+  void Dispatch(Connection& connection, protocol::Message message);
+  void Complete(protocol::Message reply);
+  void FailUnreadable(const protocol::Status& why);
+  void Reply(PendingCall& call, protocol::Result<protocol::Json> outcome);
+  void Answer(Connection& connection, const protocol::Message& request);
+  void DeliverProgress(const protocol::Json& params);
   void RunTimer();
-  void FailAll(const Status& why);
-  Status Unavailable(const std::string& what) const;
+  void FailAll(const protocol::Status& why);
+  protocol::Status Unavailable(const std::string& what) const;
 
   const std::string server_;
   const std::chrono::milliseconds timeout_;

@@ -16,7 +16,6 @@ using std::chrono::milliseconds;
 constexpr std::string_view kAcceptPost = "application/json, text/event-stream";
 constexpr std::string_view kAcceptStream = "text/event-stream";
 constexpr milliseconds kDefaultRetry{1000};
-constexpr std::chrono::seconds kStreamReadTimeout{300};
 constexpr int kMaxStreamFailures = 3;
 
 // A reply may take as long as the call's timeout; RpcClient gives up first.
@@ -30,23 +29,9 @@ bool IsInitialize(const Message& message) {
 
 }  // namespace
 
-protocol::Result<std::unique_ptr<StreamableHttpConnection>> StreamableHttpConnection::Open(
-    const ServerConfig& config, std::shared_ptr<InboundQueue> inbound) {
-  protocol::Result<Url> url = ParseUrl(config.url);
-  if (!url.ok()) return UpstreamUnavailable(config.name, url.status().message());
-  if (!inbound) inbound = std::make_shared<InboundQueue>(config.max_json_depth);
-  return std::unique_ptr<StreamableHttpConnection>(
-      new StreamableHttpConnection(config, std::move(url).value(), std::move(inbound)));
-}
-
 StreamableHttpConnection::StreamableHttpConnection(const ServerConfig& config, Url url,
                                                    std::shared_ptr<InboundQueue> inbound)
-    : config_(config),
-      url_(std::move(url)),
-      inbound_(std::move(inbound)),
-      credentials_(config),
-      posts_(url_, config, PostReadTimeout(config)),
-      stream_(url_, config, kStreamReadTimeout) {}
+    : HttpConnection(config, std::move(url), std::move(inbound), PostReadTimeout(config)) {}
 
 StreamableHttpConnection::~StreamableHttpConnection() { Shutdown(milliseconds(2000)); }
 
@@ -250,13 +235,8 @@ bool StreamableHttpConnection::ReadGetStreamOnce(std::string& last_event_id, mil
   protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptStream);
   if (!headers.ok()) return false;
   if (!last_event_id.empty()) headers->emplace("Last-Event-ID", last_event_id);
-  httplib::Request request;
-  request.method = "GET";
-  request.path = url_.target;
-  request.headers = *headers;
   protocol::SseParser parser(config_.max_message_bytes);
-  ClientPool::Lease client = stream_.Acquire();
-  ExchangeResult result = Exchange(*client, request, 64 * 1024, parser, [&](const protocol::SseEvent& event) {
+  ExchangeResult result = GetEventStream(*headers, parser, [&](const protocol::SseEvent& event) {
     if (event.event == "message") inbound_->PushText(event.data);
     return !closed_.load();
   });
@@ -277,23 +257,8 @@ bool StreamableHttpConnection::WaitUnlessClosed(milliseconds pause) {
   return !closed_;
 }
 
-void StreamableHttpConnection::Close() {
-  if (closed_.exchange(true)) return;
-  inbound_->Close();
-  {
-    std::lock_guard lock(mutex_);
-    changed_.notify_all();
-  }
-  posts_.StopAll();
-  stream_.StopAll();
-}
-
 void StreamableHttpConnection::Shutdown(milliseconds grace) {
-  {
-    std::lock_guard lock(mutex_);
-    if (shut_down_) return;
-    shut_down_ = true;
-  }
+  if (!BeginShutdown()) return;
   Close();
   WaitForBackground();
   DeleteSession(grace);

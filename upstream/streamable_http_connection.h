@@ -1,14 +1,8 @@
 #pragma once
 
-#include "upstream/client_pool.h"
-#include "upstream/connection.h"
-#include "upstream/credentials.h"
+#include "upstream/http_connection.h"
 #include "upstream/http_exchange.h"
-#include "upstream/inbound_queue.h"
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 
 namespace mcpgw::upstream {
@@ -20,15 +14,9 @@ namespace mcpgw::upstream {
 // re-initializes once when the session is gone (404) and resends, opens the GET stream after
 // notifications/initialized (405: the server offers none), and sends DELETE on shutdown.
 // Requests are posted on a thread each, so several are in flight at once on keep-alive clients.
-class StreamableHttpConnection : public Connection, private protocol::Transport {
+class StreamableHttpConnection : public HttpConnection {
  public:
-  // Connects to nothing yet: the first Send (the initialize request) makes the first POST.
-  // inbound may be shared with a fallback connection (AutoConnection); null makes a new one.
-  static protocol::Result<std::unique_ptr<StreamableHttpConnection>> Open(
-      const ServerConfig& config, std::shared_ptr<InboundQueue> inbound = nullptr);
-
   ~StreamableHttpConnection() override;
-  protocol::Transport& transport() override { return *this; }
   // Close(), waits for requests in flight to stop, then DELETEs the session (within grace).
   void Shutdown(std::chrono::milliseconds grace) override;
 
@@ -37,11 +25,12 @@ class StreamableHttpConnection : public Connection, private protocol::Transport 
   // or 405 fails with kNotFound, detail {"server", "http_status"}: not a Streamable HTTP
   // endpoint); requests on a thread of their own: an HTTP error answers the request with a
   // -32001 error, a broken connection closes the transport.
-  protocol::Result<protocol::Message> Receive() override { return inbound_->Pop(); }
   protocol::Status Send(const protocol::Message& message) override;
-  void Close() override;
 
  private:
+  // Made by HttpConnection::Open. Connects to nothing yet: the first Send (the initialize
+  // request) makes the first POST.
+  friend class HttpConnection;
   StreamableHttpConnection(const ServerConfig& config, Url url,
                            std::shared_ptr<InboundQueue> inbound);
 
@@ -67,22 +56,12 @@ class StreamableHttpConnection : public Connection, private protocol::Transport 
   void DeleteSession(std::chrono::milliseconds grace);
   void NoteInitializeReply(std::string_view text);
 
-  const ServerConfig& config_;
-  const Url url_;
-  std::shared_ptr<InboundQueue> inbound_;
-  Credentials credentials_;
-  ClientPool posts_;
-  ClientPool stream_;  // the GET stream's client
-  std::atomic<bool> closed_{false};
-
-  std::mutex mutex_;  // guards the fields below
-  std::condition_variable changed_;
+  // Guarded by mutex_ (HttpConnection):
   std::string session_id_;
   std::string protocol_version_;
   std::optional<protocol::Message> initialize_;  // remembered for re-initialization
   int background_threads_ = 0;  // request posts and the GET stream, detached
   bool get_stream_started_ = false;
-  bool shut_down_ = false;
 
   std::mutex reinitialize_mutex_;  // one re-initialization at a time
 };

@@ -15,6 +15,10 @@
 namespace mcpgw::upstream {
 namespace {
 
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
+using protocol::Status;
 using protocol::StatusCode;
 using std::chrono::milliseconds;
 

@@ -12,23 +12,18 @@
 
 namespace mcpgw::upstream {
 
-using protocol::Json;
-using protocol::Message;
-using protocol::Result;
-using protocol::Status;
-
 enum class State { kConnecting, kReady, kRestarting, kStopped };
 std::string_view StateName(State state);
 
 // What an upstream offers, under its own names: the last complete snapshot of each list (every
 // nextCursor page followed) and what it said in its initialize result.
 struct Offer {
-  Json tools = Json::array();
-  Json prompts = Json::array();
-  Json resources = Json::array();
-  Json resource_templates = Json::array();
-  Json capabilities = Json::object();
-  Json server_info = Json::object();
+  protocol::Json tools = protocol::Json::array();
+  protocol::Json prompts = protocol::Json::array();
+  protocol::Json resources = protocol::Json::array();
+  protocol::Json resource_templates = protocol::Json::array();
+  protocol::Json capabilities = protocol::Json::object();
+  protocol::Json server_info = protocol::Json::object();
   std::string protocol_version;
 };
 
@@ -42,7 +37,7 @@ class UpstreamObserver {
   virtual void OnStateChanged(const std::string& server, State state) = 0;
   // Any other notification from the upstream (notifications/message, resources/updated, ...).
   // Progress for a call goes to that call's on_progress instead; list_changed is handled inside.
-  virtual void OnNotification(const std::string& server, const Message& notification) = 0;
+  virtual void OnNotification(const std::string& server, const protocol::Message& notification) = 0;
 };
 
 // How an upstream has fared since it was created, for the admin API.
@@ -52,13 +47,15 @@ struct Health {
 };
 
 using CallId = std::int64_t;
-using ReplyHandler = std::function<void(Result<Json>)>;
-using ProgressHandler = std::function<void(Json progress_params)>;
+using ReplyHandler = std::function<void(protocol::Result<protocol::Json>)>;
+using ProgressHandler = std::function<void(protocol::Json progress_params)>;
 
-// One configured MCP server over child-process stdio. Owns the child, a reader thread that
-// matches replies to waiting calls by id, a stderr drain, a timer for call deadlines, and a
-// lifecycle thread that (re)starts the child with exponential backoff, initializes it and
-// refreshes its lists.
+// One configured MCP server. Its lifecycle thread opens the connection its transport names
+// (child stdio, Streamable HTTP, legacy HTTP+SSE or WebSocket: OpenConnection), initializes the
+// server, publishes what it offers (Offer) and refreshes that on list_changed; after a failed
+// attempt or a lost connection it starts again with exponential backoff. Once ready it carries
+// calls (with deadline, cancellation and progress) and notifications to the server, and tells
+// the observer of offer, state and notification changes.
 class Upstream {
  public:
   // Each attempt opens its connection through `open` (by default the transport config.type
@@ -72,15 +69,16 @@ class Upstream {
   const std::string& name() const { return config_.name; }
   const ServerConfig& config() const { return config_; }
 
-  // Starts the lifecycle thread and returns at once. Never blocks on the child.
+  // Starts the lifecycle thread and returns at once. Never blocks on the server.
   void Start();
 
   // Blocks until the first start attempt has ended (ready, or failed and now restarting) or the
   // deadline passes. Returns the state at that moment. Any thread.
   State WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const;
 
-  // Stops for good: fails every waiting call with kUnavailable, closes the child's stdin, sends
-  // SIGTERM, then SIGKILL after the grace period. Idempotent; blocks until the threads end.
+  // Stops for good: fails every waiting call with kUnavailable and shuts the connection down,
+  // giving the server about grace to go (a child: stdin closed, SIGTERM, then SIGKILL).
+  // Idempotent; blocks until the threads end.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
   State state() const;
@@ -100,7 +98,7 @@ class Upstream {
   // With on_progress set, params._meta.progressToken is replaced by a token of the upstream's own
   // and each notifications/progress for it is passed on (with that token) until the reply.
   // Any thread.
-  CallId Call(std::string method, Json params, ReplyHandler on_reply,
+  CallId Call(std::string method, protocol::Json params, ReplyHandler on_reply,
               ProgressHandler on_progress = nullptr);
 
   // Cancels a call still waiting: the upstream gets notifications/cancelled with its own id and
@@ -108,7 +106,7 @@ class Upstream {
   void Cancel(CallId id, std::string reason);
 
   // Sends a notification when ready; kUnavailable otherwise.
-  Status Notify(std::string method, Json params);
+  protocol::Status Notify(std::string method, protocol::Json params);
 
  private:
   class Impl;

@@ -2,6 +2,8 @@
 
 #include "proxy/access/regex_keywords.h"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <string_view>
 

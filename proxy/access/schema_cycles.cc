@@ -1,5 +1,7 @@
 #include "proxy/access/schema_cycles.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 #include <map>
 #include <vector>

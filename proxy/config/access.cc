@@ -4,6 +4,7 @@
 #include "proxy/config/rate_limits.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <set>

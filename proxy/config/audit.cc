@@ -2,6 +2,8 @@
 
 #include "proxy/config/reader.h"
 
+#include <nlohmann/json.hpp>
+
 namespace mcpgw::proxy {
 namespace {
 

@@ -7,6 +7,7 @@
 #include "proxy/config/http.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cerrno>

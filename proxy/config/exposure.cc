@@ -4,6 +4,7 @@
 #include "proxy/routing/naming.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <string_view>

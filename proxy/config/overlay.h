@@ -7,6 +7,8 @@
 
 #include "protocol/status.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <set>
 #include <string>

@@ -3,6 +3,7 @@
 #include "proxy/config/reader.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <limits>
 

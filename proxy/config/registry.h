@@ -5,6 +5,8 @@
 #include "proxy/config/overlay.h"
 #include "upstream/server_diff.h"
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <mutex>
 #include <string>

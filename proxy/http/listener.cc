@@ -1,5 +1,6 @@
 #include "proxy/http/listener.h"
 
+#include "protocol/blocking_queue.h"
 #include "protocol/log.h"
 #include "proxy/http/connection.h"
 
@@ -11,8 +12,7 @@
 
 #include <unistd.h>
 
-#include <condition_variable>
-#include <deque>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -77,11 +77,7 @@ class HttpListener::Impl {
     for (std::size_t i = 0; i < state_.options.threads; ++i) pool.emplace_back([this] { Work(); });
     Accept();
     io_.run();  // until Stop closes the acceptor
-    {
-      std::lock_guard lock(pending_mutex_);
-      accepting_ = false;
-    }
-    ready_.notify_all();
+    pending_.Close();
     for (std::thread& thread : pool) thread.join();
   }
 
@@ -117,30 +113,16 @@ class HttpListener::Impl {
     });
   }
 
-  void Hand(int fd) {
-    {
-      std::lock_guard lock(pending_mutex_);
-      pending_.push_back(fd);
-    }
-    ready_.notify_one();
-  }
+  void Hand(int fd) { pending_.Push(fd); }
 
   // A pool thread: serves the accepted sockets one at a time until the listener has stopped
   // and none is left; a socket accepted just before the stop is closed unserved.
   void Work() {
-    for (;;) {
-      int fd = -1;
-      {
-        std::unique_lock lock(pending_mutex_);
-        ready_.wait(lock, [this] { return !pending_.empty() || !accepting_; });
-        if (pending_.empty()) return;
-        fd = pending_.front();
-        pending_.pop_front();
-      }
+    while (std::optional<int> fd = pending_.Pop()) {
       if (state_.stopping) {
-        ::close(fd);
+        ::close(*fd);
       } else {
-        ServeHttpConnection(state_, fd, tls_.get());
+        ServeHttpConnection(state_, *fd, tls_.get());
       }
     }
   }
@@ -150,10 +132,7 @@ class HttpListener::Impl {
   net::io_context io_{1};              // the accepting thread's
   tcp::acceptor acceptor_{io_};
   net::steady_timer backoff_{io_};
-  std::mutex pending_mutex_;  // guards pending_ and accepting_
-  std::condition_variable ready_;
-  std::deque<int> pending_;  // accepted, not yet served
-  bool accepting_ = true;
+  protocol::BlockingQueue<int> pending_;  // accepted, not yet served; closed once accepting ends
 };
 
 HttpListener::HttpListener(HttpApplication& app, HttpListenerOptions options)

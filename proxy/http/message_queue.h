@@ -1,10 +1,11 @@
 #pragma once
 
+#include "protocol/blocking_queue.h"
 #include "protocol/json_rpc.h"
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -15,21 +16,20 @@ namespace mcpgw::proxy {
 class MessageQueue {
  public:
   // Appends a message; dropped once the queue is closed.
-  void Push(protocol::Message message);
+  void Push(protocol::Message message) { messages_.Push(std::move(message)); }
 
   // The next message, waiting up to timeout; nullopt on timeout, or at once when the queue is
   // closed (messages still queued then are dropped).
-  std::optional<protocol::Message> Pop(std::chrono::milliseconds timeout);
+  std::optional<protocol::Message> Pop(std::chrono::milliseconds timeout) {
+    return messages_.PopFor(timeout);
+  }
 
   // Ends the stream: wakes the waiting Pop. Idempotent.
-  void Close();
-  bool closed() const;
+  void Close() { messages_.CloseAndDiscard(); }
+  bool closed() const { return messages_.closed(); }
 
  private:
-  mutable std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<protocol::Message> messages_;  // guarded by mutex_
-  bool closed_ = false;                     // guarded by mutex_
+  protocol::BlockingQueue<protocol::Message> messages_;
 };
 
 // Counts the POSTs still waiting for their answer, so that a drain can wait for them. Any thread.

@@ -1,5 +1,6 @@
 #include "proxy/http/session_token.h"
 
+#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -13,6 +13,8 @@
 namespace mcpgw::proxy {
 namespace {
 
+using protocol::Json;
+using protocol::Result;
 using protocol::Status;
 using protocol::StatusCode;
 using upstream::Offer;

@@ -12,9 +12,6 @@
 
 namespace mcpgw::proxy {
 
-using protocol::Json;
-using protocol::Result;
-
 struct NamingRules {
   std::string separator = "__";
   std::size_t max_name_length = 64;
@@ -65,10 +62,10 @@ class Catalog {
 
   // The merged lists (arrays of the upstreams' item objects with exposed names), in a
   // deterministic order: servers by name, items in the order their upstream gave them.
-  Json Tools() const;
-  Json Prompts() const;
-  Json Resources() const;
-  Json ResourceTemplates() const;
+  protocol::Json Tools() const;
+  protocol::Json Prompts() const;
+  protocol::Json Resources() const;
+  protocol::Json ResourceTemplates() const;
 
   // A list method's whole result, e.g. {"tools":[...]}, as JSON text: serialized once per change
   // of the catalog and then shared, so that answering a list costs neither a copy nor a dump.
@@ -79,13 +76,13 @@ class Catalog {
   // any alias as prefix, and shortened names; after a prefix, the item's name under the server
   // (its rename, not its real name, when it has one). Fails with kInvalidArgument
   // "Unknown tool: NAME" (or "Unknown prompt: NAME").
-  Result<Route> ResolveTool(std::string_view exposed) const;
-  Result<Route> ResolvePrompt(std::string_view exposed) const;
+  protocol::Result<Route> ResolveTool(std::string_view exposed) const;
+  protocol::Result<Route> ResolvePrompt(std::string_view exposed) const;
   // Routes a resource URI by its canonical form (resource_uri.h), which is the route's name: an
   // exact listed URI first (listed URIs are indexed canonical too), then the servers' URI
   // templates. Fails with kInvalidArgument: "Invalid resource URI: why: URI" when it has no
   // canonical form, "Unknown resource: URI" when no server has it.
-  Result<Route> ResolveResource(std::string_view uri) const;
+  protocol::Result<Route> ResolveResource(std::string_view uri) const;
 
  private:
   struct Snapshot;

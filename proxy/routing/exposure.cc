@@ -2,6 +2,8 @@
 
 #include "policy/glob.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace mcpgw::proxy {

@@ -10,38 +10,18 @@ WorkerPool::WorkerPool(std::size_t threads) {
 
 WorkerPool::~WorkerPool() { Shutdown(); }
 
-bool WorkerPool::Submit(std::function<void()> task) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return false;
-    tasks_.push_back(std::move(task));
-  }
-  wake_.notify_one();
-  return true;
-}
+bool WorkerPool::Submit(std::function<void()> task) { return tasks_.Push(std::move(task)); }
 
 void WorkerPool::Shutdown() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  tasks_.Close();
   for (auto& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
 }
 
 void WorkerPool::Work() {
-  while (true) {
-    std::function<void()> task;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-      if (tasks_.empty()) return;
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
-    }
-    protocol::Guarded("a queued request", task);
+  while (std::optional<std::function<void()>> task = tasks_.Pop()) {
+    protocol::Guarded("a queued request", *task);
   }
 }
 

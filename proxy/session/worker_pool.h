@@ -1,10 +1,9 @@
 #pragma once
 
-#include <condition_variable>
+#include "protocol/blocking_queue.h"
+
 #include <cstddef>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -28,10 +27,7 @@ class WorkerPool {
  private:
   void Work();
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> tasks_;  // guarded by mutex_
-  bool stopping_ = false;                    // guarded by mutex_
+  protocol::BlockingQueue<std::function<void()>> tasks_;  // closed by Shutdown
   std::vector<std::thread> threads_;
 };
 

@@ -1,6 +1,7 @@
 #include "protocol/json_scan.h"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 

@@ -1,6 +1,7 @@
 #include "upstream/child_process.h"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -5,6 +5,9 @@
 namespace mcpgw::upstream {
 namespace {
 
+using protocol::Json;
+using protocol::Result;
+using protocol::Status;
 using protocol::StatusCode;
 
 // Serves tools/list from pages; records each request's params.

@@ -7,6 +7,9 @@
 namespace mcpgw::upstream {
 namespace {
 
+using protocol::Json;
+using protocol::Result;
+
 using namespace std::chrono_literals;
 
 PendingCall Waiter(PendingCalls& table, std::vector<Result<Json>>* replies,

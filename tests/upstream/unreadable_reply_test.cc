@@ -5,7 +5,10 @@
 namespace mcpgw::upstream::testing {
 namespace {
 
+using protocol::Json;
+using protocol::Result;
 using protocol::StatusCode;
+using namespace std::chrono_literals;
 
 ServerConfig HostileServer(std::vector<std::string> flags = {}) {
   ServerConfig config;

@@ -8,6 +8,8 @@
 namespace mcpgw::upstream::testing {
 namespace {
 
+using protocol::Json;
+
 bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }

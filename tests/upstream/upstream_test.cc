@@ -8,7 +8,11 @@
 namespace mcpgw::upstream::testing {
 namespace {
 
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
 using protocol::StatusCode;
+using namespace std::chrono_literals;
 
 const std::vector<std::string> kFixtureTools = {"echo", "crash", "hang", "slow", "last_cancelled"};
 

@@ -15,11 +15,10 @@
 
 namespace mcpgw::upstream::testing {
 
-using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 inline ServerConfig FaultyServer(std::vector<std::string> flags = {},
-                                 std::chrono::milliseconds timeout = 10s) {
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   ServerConfig config;
   config.name = "faulty";
   config.command = "node";
@@ -34,14 +33,17 @@ inline ServerConfig EverythingServer() {
   config.name = "everything";
   config.command = MCPGW_SOURCE_DIR "/node_modules/.bin/mcp-server-everything";
   config.args = {"stdio"};
-  config.timeout = 10s;
+  config.timeout = std::chrono::seconds(10);
   return config;
 }
 
 // Polls until done() holds or limit passes; returns done().
-inline bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
+inline bool WaitUntil(const std::function<bool()>& done,
+                      std::chrono::milliseconds limit = std::chrono::seconds(10)) {
   auto deadline = Clock::now() + limit;
-  while (!done() && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  while (!done() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   return done();
 }
 
@@ -55,7 +57,7 @@ class RecordingObserver : public UpstreamObserver {
     std::lock_guard lock(mutex_);
     states_.push_back(state);
   }
-  void OnNotification(const std::string&, const Message& notification) override {
+  void OnNotification(const std::string&, const protocol::Message& notification) override {
     std::lock_guard lock(mutex_);
     notifications_.push_back(notification);
   }
@@ -68,7 +70,7 @@ class RecordingObserver : public UpstreamObserver {
     std::lock_guard lock(mutex_);
     return states_;
   }
-  std::vector<Message> notifications() const {
+  std::vector<protocol::Message> notifications() const {
     std::lock_guard lock(mutex_);
     return notifications_;
   }
@@ -77,44 +79,44 @@ class RecordingObserver : public UpstreamObserver {
   mutable std::mutex mutex_;
   int offer_changes_ = 0;
   std::vector<State> states_;
-  std::vector<Message> notifications_;
+  std::vector<protocol::Message> notifications_;
 };
 
 // A call whose reply can be awaited.
 struct PendingReply {
   CallId id = 0;
-  std::future<Result<Json>> reply;
+  std::future<protocol::Result<protocol::Json>> reply;
 
   // The reply, failing the test when none comes within limit.
-  Result<Json> Get(std::chrono::milliseconds limit = 10s) {
+  protocol::Result<protocol::Json> Get(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
     REQUIRE(reply.wait_for(limit) == std::future_status::ready);
     return reply.get();
   }
 };
 
-inline PendingReply StartCall(Upstream& upstream, std::string method, Json params,
+inline PendingReply StartCall(Upstream& upstream, std::string method, protocol::Json params,
                               ProgressHandler on_progress = nullptr) {
-  auto promise = std::make_shared<std::promise<Result<Json>>>();
+  auto promise = std::make_shared<std::promise<protocol::Result<protocol::Json>>>();
   PendingReply pending{0, promise->get_future()};
   pending.id = upstream.Call(
       std::move(method), std::move(params),
-      [promise](Result<Json> reply) { promise->set_value(std::move(reply)); },
+      [promise](protocol::Result<protocol::Json> reply) { promise->set_value(std::move(reply)); },
       std::move(on_progress));
   return pending;
 }
 
 inline PendingReply StartTool(Upstream& upstream, std::string tool,
-                              Json arguments = Json::object()) {
+                              protocol::Json arguments = protocol::Json::object()) {
   return StartCall(upstream, "tools/call",
                    {{"name", std::move(tool)}, {"arguments", std::move(arguments)}});
 }
 
-inline Result<Json> CallTool(Upstream& upstream, std::string tool,
-                             Json arguments = Json::object()) {
+inline protocol::Result<protocol::Json> CallTool(
+    Upstream& upstream, std::string tool, protocol::Json arguments = protocol::Json::object()) {
   return StartTool(upstream, std::move(tool), std::move(arguments)).Get();
 }
 
-inline std::string FirstText(const Result<Json>& result) {
+inline std::string FirstText(const protocol::Result<protocol::Json>& result) {
   REQUIRE_MESSAGE(result.ok(), result.status().message());
   return result->at("content").at(0).at("text").get<std::string>();
 }
@@ -122,12 +124,12 @@ inline std::string FirstText(const Result<Json>& result) {
 // Starts upstream and requires it to become ready.
 inline void StartReady(Upstream& upstream) {
   upstream.Start();
-  REQUIRE(upstream.WaitForFirstAttempt(Clock::now() + 20s) == State::kReady);
+  REQUIRE(upstream.WaitForFirstAttempt(Clock::now() + std::chrono::seconds(20)) == State::kReady);
 }
 
-inline std::vector<std::string> Names(const Json& items) {
+inline std::vector<std::string> Names(const protocol::Json& items) {
   std::vector<std::string> names;
-  for (const Json& item : items) names.push_back(item.value("name", ""));
+  for (const protocol::Json& item : items) names.push_back(item.value("name", ""));
   return names;
 }
 

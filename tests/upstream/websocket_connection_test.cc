@@ -12,7 +12,11 @@
 namespace mcpgw::upstream::testing {
 namespace {
 
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
 using protocol::StatusCode;
+using namespace std::chrono_literals;
 
 // tests/fixtures/ws_server.mjs, started with flags, on a port of its choosing.
 class WsFixture {

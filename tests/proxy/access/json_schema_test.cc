@@ -3,6 +3,7 @@
 #include "proxy/access/json_schema.h"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>

@@ -1,6 +1,7 @@
 #include "proxy/access/schema_cycles.h"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 namespace mcpgw::proxy {
 namespace {

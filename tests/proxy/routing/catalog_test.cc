@@ -10,6 +10,8 @@
 namespace mcpgw::proxy {
 namespace {
 
+using protocol::Json;
+using protocol::Result;
 using protocol::StatusCode;
 using upstream::Offer;
 

@@ -1,6 +1,7 @@
 #include "proxy/routing/exposure.h"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
