@@ -48,9 +48,9 @@ enum class AuditKind { kNever, kAlways, kDenials };
 struct ListMethod {
   CatalogList list;
   const char* field;
-  Json (Catalog::*items)() const;
+  protocol::Json (Catalog::*items)() const;
   const char* key;
-  Result<Route> (Catalog::*resolve)(std::string_view) const;
+  protocol::Result<Route> (Catalog::*resolve)(std::string_view) const;
 };
 
 // One method. The members after `list` matter for routed methods only.

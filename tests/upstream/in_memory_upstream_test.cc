@@ -8,6 +8,9 @@ namespace {
 
 using mcpgw::testing::InMemoryServer;
 using mcpgw::testing::ServerOffer;
+using protocol::Json;
+using protocol::Message;
+using protocol::Result;
 using protocol::StatusCode;
 
 ServerConfig InMemoryConfig() {

@@ -5,6 +5,7 @@
 namespace mcpgw::upstream::testing {
 namespace {
 
+using namespace std::chrono_literals;
 using NameList = std::vector<std::string>;
 
 ServerConfig Fixture(std::string name, std::vector<std::string> flags = {}, bool enabled = true) {

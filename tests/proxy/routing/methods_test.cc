@@ -11,6 +11,7 @@ namespace mcpgw::proxy {
 namespace {
 
 using policy::Level;
+using protocol::Json;
 using protocol::StatusCode;
 
 // The requests a client may send to a server in the MCP revisions 2025-06-18 and 2025-11-25
