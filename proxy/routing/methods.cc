@@ -7,8 +7,6 @@ namespace {
 
 using protocol::Json;
 using protocol::Result;
-using protocol::Status;
-using protocol::StatusCode;
 
 using Resolver = Result<Route> (Catalog::*)(std::string_view) const;
 
@@ -31,8 +29,9 @@ Result<Route> ResolveCompletionRef(const Catalog& catalog, const Json& params) {
   if (*type == "ref/resource") {
     return ResolveMember(catalog, &Catalog::ResolveResource, *ref, "uri", "ref.uri");
   }
-  return Status(StatusCode::kInvalidArgument,
-                "Invalid params: \"ref.type\" must be \"ref/prompt\" or \"ref/resource\"");
+  return protocol::Status(
+      protocol::StatusCode::kInvalidArgument,
+      "Invalid params: \"ref.type\" must be \"ref/prompt\" or \"ref/resource\"");
 }
 
 // The item as the caller named it: what kind of item, and its name or URI.
@@ -76,8 +75,8 @@ std::size_t IndexOf(const RequestMethod& method) {
   return static_cast<std::size_t>(&method - kRequestMethods);
 }
 
-Status MethodNotFound(std::string_view name) {
-  return {StatusCode::kNotFound, "Method not found: " + std::string(name)};
+protocol::Status MethodNotFound(std::string_view name) {
+  return {protocol::StatusCode::kNotFound, "Method not found: " + std::string(name)};
 }
 
 Result<Route> ResolveItem(const RequestMethod& method, const Catalog& catalog, const Json& params) {
@@ -100,9 +99,10 @@ std::string RequestedItem(const RequestMethod& method, const Json& params) {
   return ItemInParams(method, params).name;
 }
 
-Status UnknownItem(const RequestMethod& method, const Json& params) {
+protocol::Status UnknownItem(const RequestMethod& method, const Json& params) {
   NamedItem item = ItemInParams(method, params);
-  return {StatusCode::kInvalidArgument, "Unknown " + std::string(item.kind) + ": " + item.name};
+  return {protocol::StatusCode::kInvalidArgument,
+          "Unknown " + std::string(item.kind) + ": " + item.name};
 }
 
 Json RewriteForUpstream(const RequestMethod& method, Json params, const std::string& name) {

@@ -6,7 +6,6 @@ namespace mcpgw::upstream {
 namespace {
 
 using protocol::Json;
-using protocol::Result;
 using protocol::Status;
 using protocol::StatusCode;
 
@@ -18,7 +17,7 @@ struct PagedServer {
   std::vector<Json> seen_params;
 
   Requester AsRequester() {
-    return [this](std::string method, Json params) -> Result<Json> {
+    return [this](std::string method, Json params) -> protocol::Result<Json> {
       if (method != "tools/list") return Status(StatusCode::kRemote, "Method not found");
       seen_params.push_back(params);
       std::size_t index =
@@ -32,7 +31,7 @@ TEST_CASE("FetchAllPages follows nextCursor until the last page") {
   PagedServer server{{{{"tools", {{{"name", "a"}}}}, {"nextCursor", "1"}},
                       {{"tools", {{{"name", "b"}}}}, {"nextCursor", "2"}},
                       {{"tools", {{{"name", "c"}}}}}}};
-  Result<Json> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
+  protocol::Result<Json> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
   REQUIRE(tools.ok());
   CHECK(*tools == Json::parse(R"([{"name":"a"},{"name":"b"},{"name":"c"}])"));
   REQUIRE(server.seen_params.size() == 3);
@@ -42,7 +41,7 @@ TEST_CASE("FetchAllPages follows nextCursor until the last page") {
 
 TEST_CASE("FetchAllPages stops at a cursor that repeats") {
   PagedServer server{{{{"tools", Json::array()}, {"nextCursor", "0"}}}};
-  Result<Json> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
+  protocol::Result<Json> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
   REQUIRE_FALSE(tools.ok());
   CHECK(tools.status().code() == StatusCode::kInvalidMessage);
 }

@@ -11,6 +11,16 @@ int StatusOf(const HttpCheck& check) { return check ? check->status : 0; }
 
 constexpr std::string_view kHttp11 = "HTTP/1.1";
 
+// A gateway on a loopback address takes no Origin and loopback origins on /mcp, nothing else.
+void CheckLoopbackOrigins(const OriginPolicy& policy) {
+  CHECK_FALSE(policy.CheckOrigin(""));
+  CHECK_FALSE(policy.CheckOrigin("http://localhost:3000"));
+  CHECK_FALSE(policy.CheckOrigin("https://127.0.0.1"));
+  CHECK(StatusOf(policy.CheckOrigin("https://evil.example")) == 403);
+  CHECK(StatusOf(policy.CheckOrigin("http://localhost.evil.example")) == 403);
+  CHECK(StatusOf(policy.CheckOrigin("null")) == 403);
+}
+
 struct AuthorityCase {
   const char* text;
   const char* host;
@@ -70,12 +80,7 @@ TEST_CASE("OriginPolicy bound to loopback allows localhost names on any port, no
   }
   CHECK(StatusOf(policy.CheckHost("evil.example:8811", kHttp11)) == 403);
   CHECK(StatusOf(policy.CheckHost("localhost.evil.example", kHttp11)) == 403);
-  CHECK_FALSE(policy.CheckOrigin(""));
-  CHECK_FALSE(policy.CheckOrigin("http://localhost:3000"));
-  CHECK_FALSE(policy.CheckOrigin("https://127.0.0.1"));
-  CHECK(StatusOf(policy.CheckOrigin("https://evil.example")) == 403);
-  CHECK(StatusOf(policy.CheckOrigin("http://localhost.evil.example")) == 403);
-  CHECK(StatusOf(policy.CheckOrigin("null")) == 403);
+  CheckLoopbackOrigins(policy);
 }
 
 TEST_CASE("OriginPolicy refuses a malformed or missing Host with 400, before the allow-list") {
@@ -105,13 +110,7 @@ TEST_CASE("The admin API takes only configured origins, not the localhost defaul
   CHECK_FALSE(policy.CheckAdminOrigin("http://LOCALHOST:6274"));
   CHECK(StatusOf(policy.CheckAdminOrigin("http://localhost:3000")) == 403);
   CHECK(StatusOf(policy.CheckAdminOrigin("https://evil.example")) == 403);
-  CHECK_FALSE(policy.CheckOrigin("http://localhost:3000"));
-  CHECK_FALSE(policy.CheckOrigin(""));
-  CHECK_FALSE(policy.CheckOrigin("http://localhost:3000"));
-  CHECK_FALSE(policy.CheckOrigin("https://127.0.0.1"));
-  CHECK(StatusOf(policy.CheckOrigin("https://evil.example")) == 403);
-  CHECK(StatusOf(policy.CheckOrigin("http://localhost.evil.example")) == 403);
-  CHECK(StatusOf(policy.CheckOrigin("null")) == 403);
+  CheckLoopbackOrigins(policy);
 }
 
 TEST_CASE("OriginPolicy takes the configured origins and hosts") {

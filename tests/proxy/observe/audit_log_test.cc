@@ -15,7 +15,6 @@ namespace {
 using policy::Level;
 using protocol::Json;
 using protocol::Status;
-using protocol::StatusCode;
 
 // alice (team eng, org acme): execute on fs/read_file by rule 0, everything else denied.
 policy::Permissions AlicePermissions() {
@@ -99,16 +98,16 @@ TEST_CASE("Denials, unknown items, bad arguments and outages each get their outc
     AuditLog log(temp.Settings());
     auto hidden = log.Begin(permissions, kAlice, "tools/call", {{"name", "fs__write_file"}});
     hidden->Decide({"fs", "write_file"});
-    hidden->Finish(Status(StatusCode::kInvalidArgument, "Unknown tool: fs__write_file"));
+    hidden->Finish(Status(protocol::StatusCode::kInvalidArgument, "Unknown tool: fs__write_file"));
     auto unknown = log.Begin(permissions, kAlice, "prompts/get", {{"name", "nope"}});
-    unknown->Finish(Status(StatusCode::kInvalidArgument, "Unknown prompt: nope"));
+    unknown->Finish(Status(protocol::StatusCode::kInvalidArgument, "Unknown prompt: nope"));
     auto invalid = log.Begin(permissions, kAlice, "tools/call", kCall);
     invalid->Decide({"fs", "read_file"});
     invalid->RejectArguments();
     invalid->Finish(Json{{"isError", true}});
     auto down = log.Begin(permissions, kAlice, "tools/call", kCall);
     down->Decide({"fs", "read_file"});
-    down->Finish(Status(StatusCode::kUnavailable, "upstream 'fs' is not connected"));
+    down->Finish(Status(protocol::StatusCode::kUnavailable, "upstream 'fs' is not connected"));
   }
   std::vector<Json> lines = temp.Lines();
   REQUIRE(lines.size() == 4);
@@ -146,7 +145,7 @@ TEST_CASE("A method audited on denials gets a line for a denial only, never for 
     AuditLog log(temp.Settings());
     auto denied = log.Begin(permissions, kAlice, "resources/subscribe", {{"uri", "file:///s"}});
     denied->Decide({"fs", "file:///s"});
-    denied->Finish(Status(StatusCode::kInvalidArgument, "Unknown resource: file:///s"));
+    denied->Finish(Status(protocol::StatusCode::kInvalidArgument, "Unknown resource: file:///s"));
     auto dropped = log.Begin(permissions, kAlice, "resources/unsubscribe", {{"uri", "file:///s"}});
     dropped->Decide({"fs", "file:///s"});
   }

@@ -12,7 +12,6 @@ using protocol::Json;
 using protocol::Message;
 using protocol::Result;
 using protocol::Status;
-using protocol::StatusCode;
 
 namespace {
 
@@ -24,7 +23,7 @@ struct LogicalLine {
 };
 
 Status Invalid(std::size_t line, const std::string& what) {
-  return {StatusCode::kInvalidArgument, "line " + std::to_string(line) + ": " + what};
+  return {protocol::StatusCode::kInvalidArgument, "line " + std::to_string(line) + ": " + what};
 }
 
 std::vector<std::string> SplitLines(std::string_view text) {
