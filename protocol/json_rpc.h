@@ -50,6 +50,9 @@ struct Message {
   // Serialize writes it in place of `result`, which stays null.
   std::shared_ptr<const std::string> serialized_result;
   std::optional<RpcError> error;  // error response
+  // Not on the wire: the id of the gateway's own request whose HTTP response stream carried this
+  // message (a Streamable HTTP upstream's POST stream); null when the transport cannot tell.
+  Json related_request;
 
   bool is_request() const { return kind == Kind::kRequest; }
   bool is_notification() const { return kind == Kind::kNotification; }

@@ -2,9 +2,11 @@
 
 namespace mcpgw::upstream {
 
-void InboundQueue::PushText(std::string_view text) {
+void InboundQueue::PushText(std::string_view text, const protocol::Json& related_request) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return;
-  Push(protocol::ParseMessage(text, max_json_depth_));
+  protocol::Result<protocol::Message> message = protocol::ParseMessage(text, max_json_depth_);
+  if (message.ok()) message->related_request = related_request;
+  Push(std::move(message));
 }
 
 protocol::Result<protocol::Message> InboundQueue::Pop() {

@@ -16,8 +16,9 @@ class InboundQueue {
   // Queues a message (or an unreadable-frame status). Dropped once closed. Any thread.
   void Push(protocol::Result<protocol::Message> message) { items_.Push(std::move(message)); }
 
-  // Parses text as one JSON-RPC message and pushes the result (empty text is ignored).
-  void PushText(std::string_view text);
+  // Parses text as one JSON-RPC message and pushes the result (empty text is ignored);
+  // related_request is the id of the request whose response stream carried it (null: none).
+  void PushText(std::string_view text, const protocol::Json& related_request = nullptr);
 
   // Blocks for the next item. After Close(), returns what is still queued, then kClosed forever.
   protocol::Result<protocol::Message> Pop();

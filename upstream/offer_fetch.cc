@@ -52,9 +52,9 @@ Status ApplyServerInfo(const Json& result, Offer& offer) {
 
 }  // namespace
 
-Json InitializeParams() {
+Json InitializeParams(Json capabilities) {
   return {{"protocolVersion", std::string(protocol::kLatestSessionRevision)},
-          {"capabilities", Json::object()},
+          {"capabilities", std::move(capabilities)},
           {"clientInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
 }
 

@@ -15,8 +15,9 @@ using Requester =
 // The lists an Offer holds, as bits; kResources covers resources and resource templates.
 enum ListKind : unsigned { kTools = 1u, kPrompts = 2u, kResources = 4u };
 
-// The params of the gateway's initialize request (newest session revision, no capabilities).
-protocol::Json InitializeParams();
+// The params of the gateway's initialize request: the newest session revision and the client
+// capabilities given.
+protocol::Json InitializeParams(protocol::Json capabilities);
 
 // Copies capabilities, serverInfo and protocolVersion of an initialize result into offer.
 // Fails with kInvalidMessage when the result is malformed or names a revision the gateway does

@@ -9,9 +9,21 @@ CallId PendingCalls::NextId() {
   return ++last_id_;
 }
 
-bool PendingCalls::Add(PendingCall&& call) {
+bool PendingCalls::Add(PendingCall&& call, protocol::Json* token) {
   std::lock_guard lock(mutex_);
   if (!open_) return false;
+  *token = nullptr;
+  if (call.hooks.on_progress) {
+    for (protocol::Json candidate : {call.hooks.progress_token, protocol::Json(call.id),
+                                     protocol::Json("mcpgw-" + std::to_string(call.id))}) {
+      if (candidate.is_null()) continue;
+      std::string key = candidate.dump();
+      if (!by_progress_key_.emplace(key, call.id).second) continue;
+      call.progress_key = std::move(key);
+      *token = std::move(candidate);
+      break;
+    }
+  }
   // Wake the timer only when it would otherwise look too late: calls made one after another with
   // the same timeout never wake it, which keeps a thread switch off every call's path.
   bool sooner = call.deadline < timer_wakes_at_;
@@ -25,15 +37,39 @@ std::optional<PendingCall> PendingCalls::Take(CallId id) {
   std::lock_guard lock(mutex_);
   auto found = calls_.find(id);
   if (found == calls_.end()) return std::nullopt;
+  return EraseLocked(found);
+}
+
+PendingCall PendingCalls::EraseLocked(std::map<CallId, PendingCall>::iterator found) {
   PendingCall call = std::move(found->second);
   calls_.erase(found);
+  if (!call.progress_key.empty()) by_progress_key_.erase(call.progress_key);
   return call;
 }
 
-ProgressHandler PendingCalls::ProgressFor(CallId id) const {
+ProgressHandler PendingCalls::ProgressFor(const protocol::Json& token) const {
+  std::lock_guard lock(mutex_);
+  auto key = by_progress_key_.find(token.dump());
+  if (key == by_progress_key_.end()) return nullptr;
+  auto found = calls_.find(key->second);
+  return found == calls_.end() ? nullptr : found->second.hooks.on_progress;
+}
+
+RequestRelay PendingCalls::RelayFor(CallId id) const {
   std::lock_guard lock(mutex_);
   auto found = calls_.find(id);
-  return found == calls_.end() ? nullptr : found->second.on_progress;
+  return found == calls_.end() ? nullptr : found->second.hooks.on_request;
+}
+
+RequestRelay PendingCalls::SoleOwnerRelay() const {
+  std::lock_guard lock(mutex_);
+  const PendingCall* sole = nullptr;
+  for (const auto& [id, call] : calls_) {
+    if (!call.hooks.on_request) continue;
+    if (sole != nullptr && sole->hooks.owner != call.hooks.owner) return nullptr;
+    sole = &call;
+  }
+  return sole ? sole->hooks.on_request : nullptr;
 }
 
 std::vector<PendingCall> PendingCalls::CloseAndTakeAll() {
@@ -43,6 +79,7 @@ std::vector<PendingCall> PendingCalls::CloseAndTakeAll() {
   all.reserve(calls_.size());
   for (auto& [id, call] : calls_) all.push_back(std::move(call));
   calls_.clear();
+  by_progress_key_.clear();
   return all;
 }
 
@@ -81,8 +118,7 @@ std::vector<PendingCall> PendingCalls::TakeExpiredLocked(Clock::time_point now) 
   std::vector<PendingCall> expired;
   for (auto it = calls_.begin(); it != calls_.end();) {
     if (it->second.deadline <= now) {
-      expired.push_back(std::move(it->second));
-      it = calls_.erase(it);
+      expired.push_back(EraseLocked(it++));
     } else {
       ++it;
     }

@@ -19,7 +19,8 @@ struct PendingCall {
   CallId id = 0;
   std::string method;
   ReplyHandler on_reply;
-  ProgressHandler on_progress;           // may be empty
+  CallHooks hooks;
+  std::string progress_key;              // the token the server was given, as JSON text; empty: none
   std::chrono::milliseconds timeout{0};  // what deadline was computed from, for the error
   Clock::time_point deadline;
 };
@@ -32,15 +33,24 @@ class PendingCalls {
   // A fresh id, never handed out before by this table (ids survive Close/Open).
   CallId NextId();
 
-  // Registers a waiter under call.id, taking it over. Returns false while closed, and then
-  // leaves call untouched so the caller can still complete it.
-  bool Add(PendingCall&& call);
+  // Registers a waiter under call.id, taking it over. With hooks.on_progress it picks the call's
+  // progress token, one no waiting call uses: the client's own (hooks.progress_token), else the
+  // call's id, else "mcpgw-<id>"; *token gets it (null: none). Returns false while closed, and
+  // then leaves call untouched so the caller can still complete it.
+  bool Add(PendingCall&& call, protocol::Json* token);
 
   // Removes and returns the waiter for id; nullopt when it already finished or never existed.
   std::optional<PendingCall> Take(CallId id);
 
-  // A copy of the progress handler of a waiting call; empty when there is none.
-  ProgressHandler ProgressFor(CallId id) const;
+  // A copy of the progress handler of the waiting call the server was given `token` for; empty
+  // when there is none.
+  ProgressHandler ProgressFor(const protocol::Json& token) const;
+
+  // A copy of the request relay of a waiting call; empty when there is none.
+  RequestRelay RelayFor(CallId id) const;
+  // The relay of the waiting calls' one owner: set when every waiting call with a relay has the
+  // same owner; empty when there are none or several owners.
+  RequestRelay SoleOwnerRelay() const;
 
   // Removes every waiter and refuses new ones until Open(). Used when the connection ends.
   std::vector<PendingCall> CloseAndTakeAll();
@@ -55,11 +65,14 @@ class PendingCalls {
 
  private:
   std::vector<PendingCall> TakeExpiredLocked(Clock::time_point now);
+  // Removes the call's entry (and its progress token) and returns the call.
+  PendingCall EraseLocked(std::map<CallId, PendingCall>::iterator found);
   std::optional<Clock::time_point> NextDeadlineLocked() const;
 
   mutable std::mutex mutex_;
   std::condition_variable deadline_changed_;
   std::map<CallId, PendingCall> calls_;
+  std::map<std::string, CallId> by_progress_key_;  // the waiting calls' progress tokens
   CallId last_id_ = 0;
   bool open_ = true;
   bool shut_down_ = false;

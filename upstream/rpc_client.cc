@@ -3,6 +3,7 @@
 #include "protocol/guard.h"
 #include "protocol/json_field.h"
 #include "protocol/log.h"
+#include "protocol/rpc_errors.h"
 
 #include <future>
 
@@ -15,10 +16,11 @@ using protocol::Status;
 using protocol::StatusCode;
 
 RpcClient::RpcClient(std::string server, std::chrono::milliseconds timeout,
-                     NotificationHandler on_notification)
+                     NotificationHandler on_notification, RequestRelay on_request)
     : server_(std::move(server)),
       timeout_(timeout),
       on_notification_(std::move(on_notification)),
+      on_request_(std::move(on_request)),
       timer_([this] { RunTimer(); }) {
   pending_.CloseAndTakeAll();  // nothing attached yet: refuse calls
 }
@@ -60,10 +62,9 @@ void RpcClient::ReadUntilClosed(Connection& connection) {
   FailAll(Unavailable("exited"));
 }
 
-CallId RpcClient::Call(std::string method, Json params, ReplyHandler on_reply,
-                       ProgressHandler on_progress) {
+CallId RpcClient::Call(std::string method, Json params, ReplyHandler on_reply, CallHooks hooks) {
   return CallWithin(timeout_, std::move(method), std::move(params), std::move(on_reply),
-                    std::move(on_progress));
+                    std::move(hooks));
 }
 
 Result<Json> RpcClient::CallAndWait(std::string method, Json params,
@@ -72,22 +73,23 @@ Result<Json> RpcClient::CallAndWait(std::string method, Json params,
   std::future<Result<Json>> future = reply->get_future();
   CallWithin(
       timeout, std::move(method), std::move(params),
-      [reply](Result<Json> result) { reply->set_value(std::move(result)); }, nullptr);
+      [reply](Result<Json> result) { reply->set_value(std::move(result)); }, {});
   return future.get();
 }
 
 CallId RpcClient::CallWithin(std::chrono::milliseconds timeout, std::string method, Json params,
-                             ReplyHandler on_reply, ProgressHandler on_progress) {
+                             ReplyHandler on_reply, CallHooks hooks) {
   CallId id = pending_.NextId();
-  if (on_progress) {
-    if (params.is_null()) params = Json::object();
-    if (params.is_object()) params["_meta"]["progressToken"] = id;
-  }
-  PendingCall call{
-      id, method, std::move(on_reply), std::move(on_progress), timeout, Clock::now() + timeout};
-  if (!pending_.Add(std::move(call))) {
+  PendingCall call{id, method, std::move(on_reply), std::move(hooks), {}, timeout,
+                   Clock::now() + timeout};
+  Json token;
+  if (!pending_.Add(std::move(call), &token)) {
     Reply(call, Unavailable("is not connected"));
     return id;
+  }
+  if (!token.is_null()) {
+    if (params.is_null()) params = Json::object();
+    if (params.is_object()) params["_meta"]["progressToken"] = std::move(token);
   }
   if (!Send(protocol::MakeRequest(id, std::move(method), std::move(params))).ok()) {
     if (auto unsent = pending_.Take(id)) Reply(*unsent, Unavailable("is not connected"));
@@ -128,9 +130,11 @@ void RpcClient::Dispatch(Connection& connection, Message message) {
   if (message.is_response()) {
     Complete(std::move(message));
   } else if (message.is_request()) {
-    Answer(connection, message);
+    Answer(connection, std::move(message));
   } else if (message.method == "notifications/progress") {
     DeliverProgress(message.params);
+  } else if (message.method == "notifications/cancelled" && WithdrawRelayed(message.params)) {
+    return;
   } else {
     on_notification_(std::move(message));
   }
@@ -163,21 +167,75 @@ void RpcClient::Complete(Message reply) {
   Reply(*call, Status(StatusCode::kRemote, reply.error->message, std::move(error)));
 }
 
-void RpcClient::Answer(Connection& connection, const Message& request) {
-  Message answer = request.method == "ping"
-                       ? protocol::MakeResult(request.id, Json::object())
-                       : protocol::MakeError(request.id, {protocol::error_code::kMethodNotFound,
-                                                          "Method not found: " + request.method +
-                                                              " (not supported by the gateway)",
-                                                          nullptr});
-  (void)connection.transport().Send(answer);
+void RpcClient::Answer(Connection& connection, Message request) {
+  if (request.method == "ping") {
+    (void)connection.transport().Send(protocol::MakeResult(request.id, Json::object()));
+    return;
+  }
+  RequestRelay relay = RelayOf(connection, request);
+  if (!relay) {
+    (void)connection.transport().Send(protocol::MakeError(
+        request.id, {protocol::error_code::kMethodNotFound,
+                     "Method not found: " + request.method + " (no client to relay it to)",
+                     nullptr}));
+    return;
+  }
+  const std::string key = request.id.dump();
+  // The answer may come after this client and its connection are gone: it holds what it uses.
+  std::weak_ptr<Connection> to = Attached();
+  ReplyHandler reply = [relayed = relayed_, to, key, id = request.id](Result<Json> outcome) {
+    {
+      std::lock_guard lock(relayed->mutex);
+      if (relayed->withdraws.erase(key) == 0) return;  // answered, or withdrawn, already
+    }
+    std::shared_ptr<Connection> connection = to.lock();
+    if (!connection) return;
+    (void)connection->transport().Send(
+        outcome.ok() ? protocol::MakeResult(id, std::move(outcome).value())
+                     : protocol::MakeError(id, protocol::ToRpcError(outcome.status())));
+  };
+  {
+    std::lock_guard lock(relayed_->mutex);
+    if (!relayed_->withdraws.emplace(key, nullptr).second) {
+      log::Warn("[{}] request id {} is already in use; ignored", server_, key);
+      return;
+    }
+  }
+  Withdraw withdraw = relay(std::move(request), reply);
+  std::lock_guard lock(relayed_->mutex);
+  auto found = relayed_->withdraws.find(key);
+  if (found != relayed_->withdraws.end()) found->second = std::move(withdraw);
+}
+
+RequestRelay RpcClient::RelayOf(const Connection& connection, const Message& request) const {
+  RequestRelay relay;
+  if (request.related_request.is_number_integer()) {
+    relay = pending_.RelayFor(request.related_request.get<CallId>());
+  } else if (!connection.MarksRequestStreams()) {
+    relay = pending_.SoleOwnerRelay();
+  }
+  return relay ? relay : on_request_;
+}
+
+bool RpcClient::WithdrawRelayed(const Json& params) {
+  const Json* id = protocol::FindMember(params, "requestId");
+  if (id == nullptr) return false;
+  Withdraw withdraw;
+  {
+    std::lock_guard lock(relayed_->mutex);
+    auto found = relayed_->withdraws.find(id->dump());
+    if (found == relayed_->withdraws.end()) return false;
+    withdraw = std::move(found->second);
+    relayed_->withdraws.erase(found);
+  }
+  if (withdraw) withdraw(protocol::StringOr(params, "reason", "cancelled by the server"));
+  return true;
 }
 
 void RpcClient::DeliverProgress(const Json& params) {
   const Json* found = protocol::FindMember(params, "progressToken");
   const Json token = found ? *found : Json();
-  ProgressHandler handler;
-  if (token.is_number_integer()) handler = pending_.ProgressFor(token.get<CallId>());
+  ProgressHandler handler = pending_.ProgressFor(token);
   if (handler) {
     handler(params);
   } else {

@@ -5,6 +5,7 @@
 #include "upstream/upstream.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,9 +21,10 @@ class RpcClient {
   using NotificationHandler = std::function<void(protocol::Message notification)>;
 
   // on_notification gets every notification except notifications/progress, on the reader
-  // thread; it must not call ReadUntilClosed or the destructor.
+  // thread; it must not call ReadUntilClosed or the destructor. on_request relays the server's
+  // requests that no waiting call claims (CallHooks), on the reader thread.
   RpcClient(std::string server, std::chrono::milliseconds timeout,
-            NotificationHandler on_notification);
+            NotificationHandler on_notification, RequestRelay on_request);
   ~RpcClient();  // Shutdown()
   RpcClient(const RpcClient&) = delete;
   RpcClient& operator=(const RpcClient&) = delete;
@@ -35,8 +37,10 @@ class RpcClient {
   void Detach(const protocol::Status& why);
 
   // Reads connection until it closes. Replies complete their calls; notifications/progress goes
-  // to the handler of the call that owns the token; the server's ping is answered with {} and
-  // any other request of the server with -32601; other notifications go to on_notification.
+  // to the handler of the call that owns the token; the server's ping is answered with {}; any
+  // other request of the server goes to the relay of the call it belongs to (CallHooks), else to
+  // on_request, and the answer goes back under the server's id; notifications/cancelled for such
+  // a request withdraws it; other notifications go to on_notification.
   // A frame that cannot be read (see ParseMessage; kTooLarge) carrying the id of a waiting call
   // fails that call at once with kUnavailable and the reason. An exception out of a handler is
   // logged and costs that message only. When the stream ends and connection is still attached,
@@ -50,7 +54,7 @@ class RpcClient {
   // thread, before Call returns); kTimeout after the timeout (the server then gets
   // notifications/cancelled); kCancelled after Cancel. Any thread.
   CallId Call(std::string method, protocol::Json params, ReplyHandler on_reply,
-              ProgressHandler on_progress = nullptr);
+              CallHooks hooks = {});
 
   // Call with its own timeout, blocking until the reply. Never on the reader thread.
   protocol::Result<protocol::Json> CallAndWait(std::string method, protocol::Json params,
@@ -71,14 +75,18 @@ class RpcClient {
 
  private:
   CallId CallWithin(std::chrono::milliseconds timeout, std::string method, protocol::Json params,
-                    ReplyHandler on_reply, ProgressHandler on_progress);
+                    ReplyHandler on_reply, CallHooks hooks);
   std::shared_ptr<Connection> Attached() const;
   protocol::Status Send(const protocol::Message& message);
   void Dispatch(Connection& connection, protocol::Message message);
   void Complete(protocol::Message reply);
   void FailUnreadable(const protocol::Status& why);
   void Reply(PendingCall& call, protocol::Result<protocol::Json> outcome);
-  void Answer(Connection& connection, const protocol::Message& request);
+  void Answer(Connection& connection, protocol::Message request);
+  // The relay of the call the request belongs to, else on_request_.
+  RequestRelay RelayOf(const Connection& connection, const protocol::Message& request) const;
+  // Withdraws a relayed request the server cancelled; false when it is none of those.
+  bool WithdrawRelayed(const protocol::Json& params);
   void DeliverProgress(const protocol::Json& params);
   void RunTimer();
   void FailAll(const protocol::Status& why);
@@ -87,7 +95,15 @@ class RpcClient {
   const std::string server_;
   const std::chrono::milliseconds timeout_;
   NotificationHandler on_notification_;
+  RequestRelay on_request_;
   PendingCalls pending_;
+  // The server's requests relayed and not yet answered, by the server's id as JSON text. Shared
+  // with the answers, which may come after this client is gone.
+  struct Relayed {
+    std::mutex mutex;
+    std::map<std::string, Withdraw> withdraws;  // guarded by mutex
+  };
+  std::shared_ptr<Relayed> relayed_ = std::make_shared<Relayed>();
   mutable std::mutex mutex_;  // guards connection_
   std::shared_ptr<Connection> connection_;
   std::once_flag shutdown_once_;

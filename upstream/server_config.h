@@ -45,6 +45,9 @@ struct ServerConfig {
   // Streamable HTTP initialize (transports spec, "Backwards Compatibility").
   bool sse_fallback = false;
   // all
+  // "isolation": "session": every downstream session gets a connection of its own (README
+  // "Requests from servers"); false: one connection shared by all, the default.
+  bool isolated = false;
   std::chrono::milliseconds timeout{60000};
   bool enabled = true;
   std::size_t max_message_bytes = 16 * 1024 * 1024;

@@ -111,7 +111,10 @@ void StreamableHttpConnection::PostRequestAsync(const Message& message) {
 StreamableHttpConnection::Posted StreamableHttpConnection::Post(const Message& message,
                                                                 bool may_reinitialize) {
   std::string body = protocol::Serialize(message);
-  Sink sink = [this](std::string_view text) { inbound_->PushText(text); };
+  // What arrives on a request's own stream belongs to that request (RpcClient attributes the
+  // server's requests by it).
+  Sink sink = [this, related = message.is_request() ? message.id : protocol::Json()](
+                  std::string_view text) { inbound_->PushText(text, related); };
   Posted posted = PostOnce(body, sink);
   if (posted.status.ok() && posted.result.status == 404 && may_reinitialize &&
       !posted.session.empty() && Reinitialize(posted.session)) {

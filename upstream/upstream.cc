@@ -33,6 +33,11 @@ class NullObserver : public UpstreamObserver {
   void OnOfferChanged(const std::string&) override {}
   void OnStateChanged(const std::string&, State) override {}
   void OnNotification(const std::string&, const Message&) override {}
+  Withdraw OnRequest(const std::string&, Message request, ReplyHandler reply) override {
+    reply(Status(StatusCode::kNotFound, "Method not found: " + request.method));
+    return nullptr;
+  }
+  Json ClientCapabilities(const std::string&) override { return Json::object(); }
 };
 
 }  // namespace
@@ -60,7 +65,10 @@ class Upstream::Impl {
       : config_(config),
         observer_(observer ? observer : &null_observer_),
         open_connection_(std::move(open)),
-        client_(config.name, config.timeout, [this](Message m) { OnNotification(std::move(m)); }) {}
+        client_(config.name, config.timeout, [this](Message m) { OnNotification(std::move(m)); },
+                [this](Message request, ReplyHandler reply) {
+                  return observer_->OnRequest(config_.name, std::move(request), std::move(reply));
+                }) {}
 
   void Start();
   State WaitForFirstAttempt(std::chrono::steady_clock::time_point deadline) const;
@@ -68,7 +76,7 @@ class Upstream::Impl {
   State state() const;
   Health health() const;
   std::shared_ptr<const Offer> offer() const;
-  CallId Call(std::string method, Json params, ReplyHandler on_reply, ProgressHandler on_progress);
+  CallId Call(std::string method, Json params, ReplyHandler on_reply, CallHooks hooks);
   void Cancel(CallId id, std::string reason) { client_.Cancel(id, std::move(reason)); }
   Status Notify(std::string method, Json params);
 
@@ -164,14 +172,14 @@ std::shared_ptr<const Offer> Upstream::Impl::offer() const {
 }
 
 CallId Upstream::Impl::Call(std::string method, Json params, ReplyHandler on_reply,
-                            ProgressHandler on_progress) {
+                            CallHooks hooks) {
   if (state() != State::kReady) {
     CallId id = client_.NextId();
     on_reply(Unavailable("is not connected"));
     return id;
   }
   return client_.Call(std::move(method), std::move(params), std::move(on_reply),
-                      std::move(on_progress));
+                      std::move(hooks));
 }
 
 Status Upstream::Impl::Notify(std::string method, Json params) {
@@ -237,7 +245,8 @@ bool Upstream::Impl::RunAttempt() {
 
 bool Upstream::Impl::Initialize() {
   Result<Json> result =
-      Request("initialize", InitializeParams(), std::max(config_.timeout, kMinHandshakeTimeout));
+      Request("initialize", InitializeParams(observer_->ClientCapabilities(config_.name)),
+              std::max(config_.timeout, kMinHandshakeTimeout));
   Offer offer;
   Status applied = result.ok() ? ApplyInitializeResult(*result, offer) : result.status();
   if (!applied.ok()) {
@@ -382,10 +391,8 @@ Health Upstream::health() const { return impl_->health(); }
 
 std::shared_ptr<const Offer> Upstream::offer() const { return impl_->offer(); }
 
-CallId Upstream::Call(std::string method, Json params, ReplyHandler on_reply,
-                      ProgressHandler on_progress) {
-  return impl_->Call(std::move(method), std::move(params), std::move(on_reply),
-                     std::move(on_progress));
+CallId Upstream::Call(std::string method, Json params, ReplyHandler on_reply, CallHooks hooks) {
+  return impl_->Call(std::move(method), std::move(params), std::move(on_reply), std::move(hooks));
 }
 
 void Upstream::Cancel(CallId id, std::string reason) { impl_->Cancel(id, std::move(reason)); }

@@ -27,6 +27,31 @@ struct Offer {
   std::string protocol_version;
 };
 
+using CallId = std::int64_t;
+using ReplyHandler = std::function<void(protocol::Result<protocol::Json>)>;
+using ProgressHandler = std::function<void(protocol::Json progress_params)>;
+// Takes back a request relayed to a client, because the server cancelled it (with its reason).
+using Withdraw = std::function<void(const std::string& reason)>;
+// Relays a request the server sent to the gateway's client side. `request` keeps the server's
+// own id; `reply` takes the answer at most once, on any thread: the client's result, kRemote
+// with the client's error object as detail() (passed on unchanged), or any other status (sent
+// as ToRpcError makes it). Returns how to take the request back (may be empty).
+using RequestRelay = std::function<Withdraw(protocol::Message request, ReplyHandler reply)>;
+
+// What a call brings besides its request.
+struct CallHooks {
+  // Set: params._meta.progressToken is replaced by progress_token when no other call on the
+  // connection uses that token (else by one of the gateway's own), and each
+  // notifications/progress for it comes here until the reply.
+  ProgressHandler on_progress;
+  protocol::Json progress_token;  // the client's own token; null: one of the gateway's
+  // The server's requests that belong to this call: those that arrive on the call's own response
+  // stream, and on a connection that cannot tell (one pipe: stdio, WebSocket, legacy SSE) those
+  // that arrive while every waiting call with a relay has the same owner.
+  RequestRelay on_request;
+  const void* owner = nullptr;  // who made the call (a session); null with no on_request
+};
+
 // Receives what an upstream reports. Called on the upstream's own threads; implementations must
 // return quickly and must not call back into Upstream::Stop (nor UpstreamSet::Stop or Apply).
 class UpstreamObserver {
@@ -38,6 +63,14 @@ class UpstreamObserver {
   // Any other notification from the upstream (notifications/message, resources/updated, ...).
   // Progress for a call goes to that call's on_progress instead; list_changed is handled inside.
   virtual void OnNotification(const std::string& server, const protocol::Message& notification) = 0;
+  // A request of the server's (sampling/createMessage, elicitation/create, roots/list, ...) that
+  // no call of the gateway's can be told to have caused (see RequestRelay): the observer relays
+  // it to the one client it belongs to or answers it with an error.
+  virtual Withdraw OnRequest(const std::string& server, protocol::Message request,
+                             ReplyHandler reply) = 0;
+  // The client capabilities this server is told in its initialize (sampling, elicitation,
+  // roots: what the gateway can relay to it). Asked before each initialize.
+  virtual protocol::Json ClientCapabilities(const std::string& server) = 0;
 };
 
 // How an upstream has fared since it was created, for the admin API.
@@ -46,9 +79,6 @@ struct Health {
   int restarts = 0;        // attempts started after a failure or an exit
 };
 
-using CallId = std::int64_t;
-using ReplyHandler = std::function<void(protocol::Result<protocol::Json>)>;
-using ProgressHandler = std::function<void(protocol::Json progress_params)>;
 
 // One configured MCP server. Its lifecycle thread opens the connection its transport names
 // (child stdio, Streamable HTTP, legacy HTTP+SSE or WebSocket: OpenConnection), initializes the
@@ -95,11 +125,9 @@ class Upstream {
   //   - kUnavailable when not ready, or when the child exits before answering;
   //   - kTimeout after config().timeout (the upstream gets notifications/cancelled);
   //   - kCancelled after Cancel().
-  // With on_progress set, params._meta.progressToken is replaced by a token of the upstream's own
-  // and each notifications/progress for it is passed on (with that token) until the reply.
-  // Any thread.
+  // Progress and the server's requests for the call go to hooks (CallHooks). Any thread.
   CallId Call(std::string method, protocol::Json params, ReplyHandler on_reply,
-              ProgressHandler on_progress = nullptr);
+              CallHooks hooks = {});
 
   // Cancels a call still waiting: the upstream gets notifications/cancelled with its own id and
   // the reason, and the call's on_reply gets kCancelled. No effect on a finished call.

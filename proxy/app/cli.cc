@@ -117,11 +117,14 @@ int Serve(const std::string& config_path, const std::string& listen) {
   Registry registry(gateway, config_path, std::move(layered).value(), ProcessEnvironment());
   ReloadOnSignal reload_on_signal(registry);
   StdioServer server(gateway.config().gateway, gateway.session_services(), gateway.upstreams(),
-                     STDIN_FILENO, protocol_fd, std::move(principal).value());
+                     STDIN_FILENO, protocol_fd, std::move(principal).value(),
+                     [&gateway](const protocol::Json& client_capabilities) {
+                       gateway.ServeOneClient(client_capabilities);
+                       gateway.upstreams().Start();
+                     });
   running_server = &server;
   std::signal(SIGTERM, StopOnSignal);
   std::signal(SIGINT, StopOnSignal);
-  gateway.upstreams().Start();
   server.Run();
   running_server = nullptr;
   return 0;

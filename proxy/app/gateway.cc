@@ -1,5 +1,8 @@
 #include "proxy/app/gateway.h"
 
+#include "protocol/log.h"
+#include "proxy/session/client_requests.h"
+
 namespace mcpgw::proxy {
 namespace {
 
@@ -21,7 +24,8 @@ Gateway::Gateway(Config config, upstream::ConnectionFactory open)
     : config_(std::move(config)),
       catalog_(NamingRulesOf(config_, config_)),
       upstreams_(config_.servers, this, config_.gateway.startup_timeout,
-                 config_.gateway.shutdown_grace, std::move(open)) {}
+                 config_.gateway.shutdown_grace, std::move(open)),
+      client_capabilities_(EveryRelayableCapability()) {}
 
 Gateway::~Gateway() { upstreams_.Stop(); }
 
@@ -68,6 +72,39 @@ void Gateway::OnStateChanged(const std::string& server, upstream::State state) {
 
 void Gateway::OnNotification(const std::string& server, const protocol::Message& notification) {
   hub_.FromUpstream(server, notification);
+}
+
+}  // namespace mcpgw::proxy
+
+namespace mcpgw::proxy {
+
+void Gateway::ServeOneClient(const protocol::Json& client_capabilities) {
+  std::lock_guard lock(client_mutex_);
+  client_capabilities_ = RelayableCapabilities(client_capabilities);
+  one_client_ = true;
+}
+
+protocol::Json Gateway::ClientCapabilities(const std::string&) {
+  std::lock_guard lock(client_mutex_);
+  return client_capabilities_;
+}
+
+upstream::Withdraw Gateway::OnRequest(const std::string& server, protocol::Message request,
+                                      upstream::ReplyHandler reply) {
+  bool one_client = false;
+  {
+    std::lock_guard lock(client_mutex_);
+    one_client = one_client_;
+  }
+  if (one_client) {
+    if (auto relayed = hub_.RelayToOnlyMember(server, request, reply)) return *relayed;
+  }
+  log::Warn("[{}] refused the server's {} request: no call of one client caused it", server,
+            request.method);
+  reply(protocol::Status(protocol::StatusCode::kUnavailable,
+                         "the gateway cannot tell which client this " + request.method +
+                             " request is for: send it on the stream of the request that caused it"));
+  return nullptr;
 }
 
 }  // namespace mcpgw::proxy

@@ -14,6 +14,7 @@
 #include "upstream/upstream.h"
 #include "upstream/upstream_set.h"
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -49,10 +50,20 @@ class Gateway : public upstream::UpstreamObserver, public Registry::Target {
   // What every Session uses.
   const SessionServices& session_services() const { return session_services_; }
 
+  // Stdio mode: the upstreams are told the one client's own capabilities (those the gateway
+  // relays: sampling, elicitation, roots), and the servers' requests that no call claims go to
+  // that client. Call before upstreams().Start(). Without it (HTTP mode) every upstream is told
+  // everything the gateway can relay, and such requests are refused (README "Requests from
+  // servers").
+  void ServeOneClient(const protocol::Json& client_capabilities);
+
   // upstream::UpstreamObserver
   void OnOfferChanged(const std::string& server) override;
   void OnStateChanged(const std::string& server, upstream::State state) override;
   void OnNotification(const std::string& server, const protocol::Message& notification) override;
+  upstream::Withdraw OnRequest(const std::string& server, protocol::Message request,
+                               upstream::ReplyHandler reply) override;
+  protocol::Json ClientCapabilities(const std::string& server) override;
 
  private:
   // One list_changed per merged list that changed.
@@ -67,6 +78,9 @@ class Gateway : public upstream::UpstreamObserver, public Registry::Target {
   upstream::UpstreamSet upstreams_;
   HubUpstreams hub_upstreams_{upstreams_};
   NotificationHub hub_{hub_upstreams_};
+  std::mutex client_mutex_;
+  protocol::Json client_capabilities_;  // guarded by client_mutex_
+  bool one_client_ = false;             // guarded by client_mutex_
   const SessionServices session_services_{
       catalog_, upstreams_, config_.permissions, rate_limiter_, arguments_, audit_, metrics_, hub_};
 };

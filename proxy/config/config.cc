@@ -53,6 +53,8 @@ bool IsHttpUrl(std::string_view s) {
   return false;
 }
 
+bool IsIsolation(std::string_view s) { return s == "shared" || s == "session"; }
+
 bool IsUrl(std::string_view s) {
   for (std::string_view scheme : {"http://", "https://", "ws://", "wss://"}) {
     if (s.starts_with(scheme) && s.size() > scheme.size()) return true;
@@ -215,6 +217,9 @@ Status ReadServerFields(const Json& entry, const std::string& path, const Server
     server.timeout = std::chrono::milliseconds(*v);
   }
   f.Bool("enabled", server.enabled);
+  std::string isolation = "shared";
+  f.String("isolation", isolation, IsIsolation, "\"shared\" or \"session\"");
+  server.isolated = isolation == "session";
   f.Bool("tls_verify", server.tls_verify);
   f.String("ca_file", server.ca_file, IsNonEmpty, "a non-empty path");
   if (!f.status().ok() || !entry.contains("auth")) return f.status();
@@ -262,7 +267,7 @@ Result<ServerConfig> ParseServer(const std::string& name, const Json& entry,
   Status keys = CheckKeys(
       entry, path,
       {"type", "command", "args", "env", "cwd", "url", "headers", "auth", "timeout_ms", "enabled",
-       "tls_verify", "ca_file", "tools", "prompts"});
+       "isolation", "tls_verify", "ca_file", "tools", "prompts"});
   if (!keys.ok()) return keys;
   Result<TransportType> type = ReadType(entry, path, context.env);
   if (!type.ok()) return type.status();

@@ -87,8 +87,10 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
       session->CancelPending(message->params["requestId"].dump());
     }
     session->session().HandleNotification(*message);
+  } else {
+    session->session().HandleResponse(*message);
   }
-  res.status = 202;  // responses: the gateway sends the client no requests yet
+  res.status = 202;
 }
 
 void McpEndpoint::Initialize(Message request, policy::Principal principal,

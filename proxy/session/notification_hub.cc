@@ -180,6 +180,8 @@ void NotificationHub::FromUpstream(const std::string& server, const Message& not
     DeliverLogLine(server, WithServerLogger(server, notification));
   } else if (notification.method == "notifications/resources/updated") {
     DeliverUpdate(server, notification);
+  } else if (notification.method == "notifications/elicitation/complete") {
+    DeliverElicitationComplete(server, notification);
   } else {
     log::Debug("[{}] dropped notification {}", server, notification.method);
   }
@@ -192,6 +194,23 @@ void NotificationHub::DeliverLogLine(const std::string& server, const Message& l
     if (rank < level.value_or(0) || !MayReadServer(member->access(), server)) continue;
     member->Deliver(line);
   }
+}
+
+void NotificationHub::DeliverElicitationComplete(const std::string& server,
+                                                 const Message& notification) {
+  const std::string id = StringAt(notification.params, "elicitationId");
+  std::lock_guard lock(mutex_);
+  for (const auto& [member, level] : members_) {
+    if (member->TakeElicitation(server, id)) return member->Deliver(notification);
+  }
+  log::Debug("[{}] dropped the completion of elicitation {}: no session got it", server, id);
+}
+
+std::optional<upstream::Withdraw> NotificationHub::RelayToOnlyMember(
+    const std::string& server, const Message& request, const upstream::ReplyHandler& reply) {
+  std::lock_guard lock(mutex_);
+  if (members_.size() != 1) return std::nullopt;
+  return members_.begin()->first->Relay(server, request, reply);
 }
 
 void NotificationHub::DeliverUpdate(const std::string& server, const Message& update) {

@@ -3,6 +3,7 @@
 #include "protocol/json_rpc.h"
 #include "protocol/status.h"
 #include "proxy/access/access.h"
+#include "upstream/upstream.h"
 
 #include <map>
 #include <mutex>
@@ -38,6 +39,13 @@ class NotificationHub {
     // Sends a notification the hub decided this session gets. Called on upstream (and
     // request) threads with the hub's lock held: must return quickly and not call the hub.
     virtual void Deliver(const protocol::Message& notification) = 0;
+    // Relays a server's request to this session's client (upstream::RequestRelay). Same
+    // threads and rules as Deliver.
+    virtual upstream::Withdraw Relay(const std::string& server, protocol::Message request,
+                                     upstream::ReplyHandler reply) = 0;
+    // Whether this session's client got the URL-mode elicitation `id` of `server` (and it has
+    // not completed yet); forgets it when true. Same threads and rules as Deliver.
+    virtual bool TakeElicitation(const std::string& server, const std::string& id) = 0;
   };
 
   // The upstreams, for the requests the hub sends on the sessions' behalf.
@@ -84,6 +92,11 @@ class NotificationHub {
   void FromUpstream(const std::string& server, const protocol::Message& notification);
   // A notification of the gateway's own (list_changed) for every session.
   void Broadcast(const protocol::Message& notification);
+  // A server's request that no call claims, in stdio mode: relayed to the one session when
+  // exactly one has joined (the one client); else nullopt, and request and reply are untouched.
+  std::optional<upstream::Withdraw> RelayToOnlyMember(const std::string& server,
+                                                      const protocol::Message& request,
+                                                      const upstream::ReplyHandler& reply);
   // The upstream (re)connected: it gets the current subscriptions and log level.
   void UpstreamReady(const std::string& server);
 
@@ -102,6 +115,8 @@ class NotificationHub {
 
   void DeliverLogLine(const std::string& server, const protocol::Message& notification);
   void DeliverUpdate(const std::string& server, const protocol::Message& notification);
+  // notifications/elicitation/complete goes to the one session that got that elicitation.
+  void DeliverElicitationComplete(const std::string& server, const protocol::Message& notification);
   // Removes member from the subscription; returns the subscription when it was its last member.
   std::optional<Subscription> Remove(Member* member, const SubscriptionKey& key);
   // Queues the lowest level the readers of each server want, where it changed. Caller holds

@@ -42,6 +42,24 @@ Json GatewayCapabilities() {
           {"logging", Json::object()}};
 }
 
+// What a server's request the client can no longer answer gets.
+Status ClientGone() {
+  return Status(StatusCode::kUnavailable, "the client that was asked has gone");
+}
+
+// The client capability a server's request needs; empty: none the gateway checks.
+std::string CapabilityNeeded(const Message& request) {
+  if (request.method == "sampling/createMessage") return "sampling";
+  if (request.method == "elicitation/create") return "elicitation";
+  if (request.method == "roots/list") return "roots";
+  return "";
+}
+
+bool IsUrlElicitation(const Message& request) {
+  return request.method == "elicitation/create" &&
+         protocol::StringOr(request.params, "mode") == "url";
+}
+
 }  // namespace
 
 void Responder::Answer(Result<Json> outcome) const {
@@ -55,11 +73,27 @@ Session::Session(const SessionServices& services, ClientSink notifications,
                  policy::Principal principal)
     : services_(services),
       notifications_(std::move(notifications)),
-      access_(services.permissions, std::move(principal)) {
+      access_(services.permissions, std::move(principal)),
+      own_upstreams_({[this] {
+                        std::lock_guard lock(mutex_);
+                        return RelayableCapabilities(client_capabilities_);
+                      },
+                      [this](const std::string& server, Message request,
+                             upstream::ReplyHandler reply) {
+                        return RelayToClient(server, std::move(request), std::move(reply),
+                                             notifications_);
+                      },
+                      [this](const std::string& server, const Message& notification) {
+                        FromOwnUpstream(server, notification);
+                      }}) {
   services_.notifications.Join(this);
 }
 
-Session::~Session() { services_.notifications.Leave(this); }
+Session::~Session() {
+  own_upstreams_.StopAll();
+  services_.notifications.Leave(this);
+  client_requests_->FailAll(ClientGone());
+}
 
 void Session::HandleRequest(Message request, ClientSink reply_sink) {
   Responder responder{request.id, std::move(reply_sink),
@@ -164,14 +198,38 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
 
 Json Session::Initialize(const Json& params) {
   std::string requested = protocol::StringOr(params, "protocolVersion");
+  {
+    std::lock_guard lock(mutex_);
+    const Json* declared = protocol::FindMember(params, "capabilities");
+    client_capabilities_ = declared && declared->is_object() ? *declared : Json::object();
+  }
   MarkInitialized();
   return {{"protocolVersion", protocol::NegotiateRevision(requested)},
           {"capabilities", GatewayCapabilities()},
           {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
 }
 
+upstream::UpstreamPtr Session::UpstreamFor(const std::string& server) {
+  upstream::UpstreamPtr shared = services_.upstreams.Find(server);
+  if (shared == nullptr || !shared->config().isolated) return shared;
+  return own_upstreams_.For(shared->config());
+}
+
+void Session::FromOwnUpstream(const std::string& server, const Message& notification) {
+  const std::string& method = notification.method;
+  bool passes = method == "notifications/resources/updated" ||
+                (method == "notifications/message" && access_.MayRead(server, "*")) ||
+                (method == "notifications/elicitation/complete" &&
+                 TakeElicitation(server, protocol::StringOr(notification.params, "elicitationId")));
+  if (passes) Deliver(notification);
+}
+
+// A session's own upstream serves only it: subscriptions go there directly, uncounted.
 void Session::Subscribe(const Message& request, const Responder& responder,
                         const std::string& server, Json params) {
+  if (UpstreamFor(server) != services_.upstreams.Find(server)) {
+    return Forward(request, responder, server, std::move(params));
+  }
   const std::string uri = params["uri"].get<std::string>();  // the canonical URI, routed on
   if (!services_.notifications.Subscribe(this, server, uri)) {
     return responder.Answer(Json::object());  // the upstream already has it
@@ -184,6 +242,9 @@ void Session::Subscribe(const Message& request, const Responder& responder,
 
 void Session::Unsubscribe(const Message& request, const Responder& responder,
                           const std::string& server, Json params) {
+  if (UpstreamFor(server) != services_.upstreams.Find(server)) {
+    return Forward(request, responder, server, std::move(params));
+  }
   std::optional<std::string> last =
       services_.notifications.Unsubscribe(this, server, params["uri"].get<std::string>());
   if (!last) return responder.Answer(Json::object());  // others still subscribed, or never was
@@ -197,7 +258,7 @@ void Session::Forward(const Message& request, const Responder& responder, const 
     if (settled) settled(false);
     responder.Answer(std::move(status));
   };
-  upstream::UpstreamPtr upstream = services_.upstreams.Find(server);
+  upstream::UpstreamPtr upstream = UpstreamFor(server);
   if (upstream == nullptr) {
     return refuse(Status(StatusCode::kUnavailable, "upstream '" + server + "' is disabled",
                          {{"server", server}}));
@@ -210,7 +271,7 @@ void Session::Forward(const Message& request, const Responder& responder, const 
           Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use"));
     }
   }
-  upstream::ProgressHandler progress = ProgressRelay(params, responder.sink);
+  upstream::CallHooks hooks = HooksFor(server, params, responder.sink);
   ForwardedCall counted = services_.metrics.StartCall(server, request.method);
   upstream::CallId call_id = upstream->Call(
       request.method, std::move(params),
@@ -225,19 +286,65 @@ void Session::Forward(const Message& request, const Responder& responder, const 
         // A cancelled request gets no answer (the client has stopped waiting for one).
         if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
       },
-      std::move(progress));
+      std::move(hooks));
   RecordCallId(key, *upstream, call_id);
 }
 
-upstream::ProgressHandler Session::ProgressRelay(const Json& params, const ClientSink& sink) {
-  if (!params.is_object() || !params.contains("_meta")) return nullptr;
-  const Json& meta = params["_meta"];
-  if (!meta.is_object() || !meta.contains("progressToken")) return nullptr;
-  // The client's own token goes back on every progress notification for this request.
-  return [sink, token = meta["progressToken"]](Json progress) {
+upstream::CallHooks Session::HooksFor(const std::string& server, const Json& params,
+                                      const ClientSink& sink) {
+  upstream::CallHooks hooks;
+  hooks.owner = this;
+  hooks.on_request = [this, server, sink](Message request, upstream::ReplyHandler reply) {
+    return RelayToClient(server, std::move(request), std::move(reply), sink);
+  };
+  const Json* meta = protocol::FindMember(params, "_meta");
+  const Json* token = meta ? protocol::FindMember(*meta, "progressToken") : nullptr;
+  if (token == nullptr) return hooks;
+  // The upstream gets the client's own token unless another call on its connection uses it;
+  // either way the client's token goes back on every progress notification for this request.
+  hooks.progress_token = *token;
+  hooks.on_progress = [sink, token = *token](Json progress) {
     progress["progressToken"] = token;
     sink(protocol::MakeNotification("notifications/progress", std::move(progress)));
   };
+  return hooks;
+}
+
+upstream::Withdraw Session::Relay(const std::string& server, Message request,
+                                  upstream::ReplyHandler reply) {
+  return RelayToClient(server, std::move(request), std::move(reply), notifications_);
+}
+
+upstream::Withdraw Session::RelayToClient(const std::string& server, Message request,
+                                          upstream::ReplyHandler reply, const ClientSink& sink) {
+  const std::string needed = CapabilityNeeded(request);
+  {
+    std::lock_guard lock(mutex_);
+    const bool lacks = !needed.empty() && client_capabilities_.is_object() &&
+                       !client_capabilities_.contains(needed);
+    if (lacks) {
+      log::Info("[{}] refused {}: the client did not declare the {} capability", server,
+                request.method, needed);
+      reply(Status(StatusCode::kNotFound, "Method not found: " + request.method +
+                                              " (the client has no " + needed + " capability)"));
+      return nullptr;
+    }
+    if (IsUrlElicitation(request)) {
+      open_elicitations_.emplace(server, protocol::StringOr(request.params, "elicitationId"));
+    }
+  }
+  return client_requests_->Send(std::move(request), std::move(reply), sink);
+}
+
+bool Session::TakeElicitation(const std::string& server, const std::string& id) {
+  std::lock_guard lock(mutex_);
+  return open_elicitations_.erase({server, id}) > 0;
+}
+
+void Session::HandleResponse(const Message& response) {
+  if (!client_requests_->Answer(response)) {
+    log::Debug("dropped the client's answer to {}: no request of the gateway's", response.id.dump());
+  }
 }
 
 void Session::RecordCallId(const std::string& key, upstream::Upstream& upstream,
@@ -266,8 +373,20 @@ void Session::SetLogLevel(const Json& params, const Reply& reply) {
 void Session::HandleNotification(const Message& notification) {
   if (notification.method == "notifications/cancelled") {
     protocol::Guarded(notification.method, [&] { CancelRequest(notification.params); });
+  } else if (notification.method == "notifications/roots/list_changed") {
+    TellRootsChanged();
   } else if (notification.method != "notifications/initialized") {
     log::Debug("ignored client notification {}", notification.method);
+  }
+}
+
+void Session::TellRootsChanged() {
+  std::vector<upstream::UpstreamPtr> upstreams = services_.upstreams.Running();
+  for (upstream::UpstreamPtr& own : own_upstreams_.All()) upstreams.push_back(std::move(own));
+  for (const upstream::UpstreamPtr& upstream : upstreams) {
+    if (upstream->state() == upstream::State::kReady) {
+      (void)upstream->Notify("notifications/roots/list_changed", Json::object());
+    }
   }
 }
 
@@ -301,6 +420,7 @@ void Session::CancelAll(const std::string& reason) {
     }
   }
   for (auto& [upstream, call_id] : calls) upstream->Cancel(call_id, reason);
+  client_requests_->FailAll(ClientGone());
 }
 
 void Session::MarkInitialized() {

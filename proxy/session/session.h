@@ -4,6 +4,8 @@
 #include "proxy/access/access.h"
 #include "proxy/observe/audit_log.h"
 #include "proxy/routing/methods.h"
+#include "proxy/session/client_requests.h"
+#include "proxy/session/own_upstreams.h"
 #include "proxy/session/session_services.h"
 
 #include <chrono>
@@ -13,12 +15,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace mcpgw::proxy {
-
-// Sends one message to this session's client. Must be safe to call from any thread.
-using ClientSink = std::function<void(const protocol::Message&)>;
 
 // Where the answer to one request goes: its id, and the sink that carries the answer and the
 // notifications that belong to the request (progress). On stdio that is the one connection; on
@@ -52,8 +52,13 @@ class Session : public NotificationHub::Member {
   // upstreams are still starting (list requests).
   void HandleRequest(protocol::Message request, ClientSink reply_sink);
 
-  // Handles one notification from the client (initialized, cancelled, ...). Never blocks.
+  // Handles one notification from the client (initialized, cancelled, roots/list_changed, ...).
+  // Never blocks.
   void HandleNotification(const protocol::Message& notification);
+
+  // Handles the client's answer to a request the gateway relayed to it (README "Requests from
+  // servers"): the server that asked gets it. An answer to nothing is logged and dropped.
+  void HandleResponse(const protocol::Message& response);
 
   // Treats the client as initialized without an initialize request: for an HTTP session that
   // was initialized on another replica (its signed id says so). Any thread.
@@ -71,6 +76,10 @@ class Session : public NotificationHub::Member {
   const Access& access() const override { return access_; }
   // Forwards what the hub decided this session gets, once the client has sent initialize.
   void Deliver(const protocol::Message& notification) override;
+  // Relays a server's request that is this session's (stdio mode) to the client.
+  upstream::Withdraw Relay(const std::string& server, protocol::Message request,
+                           upstream::ReplyHandler reply) override;
+  bool TakeElicitation(const std::string& server, const std::string& id) override;
 
  private:
   // A request forwarded upstream and not yet answered, keyed by the client's id.
@@ -111,8 +120,22 @@ class Session : public NotificationHub::Member {
                  const std::string& server, protocol::Json params);
   void Unsubscribe(const protocol::Message& request, const Responder& responder,
                    const std::string& server, protocol::Json params);
-  static upstream::ProgressHandler ProgressRelay(const protocol::Json& params,
-                                                 const ClientSink& sink);
+  // What the upstream call brings back to the client: progress under the client's own token,
+  // and the server's requests for the call, relayed on the call's own sink.
+  upstream::CallHooks HooksFor(const std::string& server, const protocol::Json& params,
+                               const ClientSink& sink);
+  // Sends a server's request to the client through sink, unless the client did not declare the
+  // capability it needs (then reply gets kNotFound at once).
+  upstream::Withdraw RelayToClient(const std::string& server, protocol::Message request,
+                                   upstream::ReplyHandler reply, const ClientSink& sink);
+  // notifications/roots/list_changed goes to every upstream (each was told the client has roots).
+  void TellRootsChanged();
+  // The upstream that serves this session for `server`: the shared one, or for a server with
+  // "isolation": "session" the session's own. Null when disabled or the session is ending.
+  upstream::UpstreamPtr UpstreamFor(const std::string& server);
+  // A notification from one of the session's own upstreams: log lines when the caller may read
+  // that server, resource updates and elicitation completions; the rest is dropped.
+  void FromOwnUpstream(const std::string& server, const protocol::Message& notification);
   void RecordCallId(const std::string& key, upstream::Upstream& upstream, upstream::CallId call_id);
   void SetLogLevel(const protocol::Json& params, const Reply& reply);
   void CancelRequest(const protocol::Json& params);
@@ -123,6 +146,14 @@ class Session : public NotificationHub::Member {
   std::mutex mutex_;
   std::condition_variable idle_;             // notified when in_flight_ shrinks
   bool initialized_ = false;                 // guarded by mutex_
+  // What the client declared in initialize; null when unknown (a session initialized on
+  // another replica): then every request is relayed and the client answers for itself.
+  protocol::Json client_capabilities_;       // guarded by mutex_
+  // URL-mode elicitations relayed and not completed: (server, elicitationId). Guarded by mutex_.
+  std::set<std::pair<std::string, std::string>> open_elicitations_;
+  const std::shared_ptr<ClientRequests> client_requests_ = std::make_shared<ClientRequests>();
+  // Last: its connections call back into the members above until it has stopped them.
+  OwnUpstreams own_upstreams_;
   std::map<std::string, InFlight> in_flight_;  // key: the client's id as JSON text; guarded
 };
 

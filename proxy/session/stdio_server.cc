@@ -1,5 +1,6 @@
 #include "proxy/session/stdio_server.h"
 
+#include "protocol/json_field.h"
 #include "protocol/log.h"
 #include "proxy/session/session.h"
 #include "proxy/session/worker_pool.h"
@@ -8,11 +9,12 @@ namespace mcpgw::proxy {
 
 StdioServer::StdioServer(const GatewaySettings& settings, const SessionServices& services,
                          upstream::UpstreamSet& upstreams, int in_fd, int out_fd,
-                         policy::Principal principal)
+                         policy::Principal principal, StartUpstreams start)
     : settings_(settings),
       services_(services),
       upstreams_(upstreams),
       principal_(std::move(principal)),
+      start_upstreams_(std::move(start)),
       transport_(in_fd, out_fd, settings.max_message_bytes,
                  protocol::LineTransport::Ownership::kBorrowed, settings.max_json_depth) {}
 
@@ -31,6 +33,12 @@ void StdioServer::Run() {
       continue;
     }
     protocol::Message& message = received.value();
+    if (start_upstreams_) {
+      const bool initialize = message.is_request() && message.method == "initialize";
+      const protocol::Json* declared =
+          initialize ? protocol::FindMember(message.params, "capabilities") : nullptr;
+      std::exchange(start_upstreams_, nullptr)(declared ? *declared : protocol::Json::object());
+    }
     if (message.is_request() && upstreams_.StartupSettled()) {
       // Nothing in a request's dispatch waits once start-up has settled (a forwarded call
       // returns as soon as it is written upstream), so it runs right here: one thread switch
@@ -43,8 +51,9 @@ void StdioServer::Run() {
       });
     } else if (message.is_notification()) {
       session.HandleNotification(message);
+    } else {
+      session.HandleResponse(message);
     }
-    // Responses: the gateway sends the client no requests yet, so there is nothing to match.
   }
   log::Info("input ended; answering the requests already read, then shutting down");
   workers.Shutdown();  // the queued requests are dispatched first

@@ -6,6 +6,8 @@
 #include "proxy/session/session_services.h"
 #include "upstream/upstream_set.h"
 
+#include <functional>
+
 namespace mcpgw::proxy {
 
 // Serves one MCP client over a pair of file descriptors (stdin/stdout when Claude Desktop
@@ -13,11 +15,18 @@ namespace mcpgw::proxy {
 // slow one never delays the others, and writes each message whole under a lock.
 class StdioServer {
  public:
+  // Starts the upstreams once the client has said what it supports (its initialize's
+  // capabilities; {} when its first message is something else), so that each server is told
+  // exactly the capabilities of the one client behind the gateway.
+  using StartUpstreams = std::function<void(const protocol::Json& client_capabilities)>;
+
   // Its one Session uses `services`; `upstreams` are stopped when serving ends; `settings` give
   // the message limits, the workers and the drain timeout. Borrows all three, which must outlive
   // it. Every request is decided for `principal` (authenticated by the caller; empty: anonymous).
+  // `start` is called once, before the first message is handled.
   StdioServer(const GatewaySettings& settings, const SessionServices& services,
-              upstream::UpstreamSet& upstreams, int in_fd, int out_fd, policy::Principal principal);
+              upstream::UpstreamSet& upstreams, int in_fd, int out_fd, policy::Principal principal,
+              StartUpstreams start);
 
   // Serves until end of input or Stop(); then answers the requests already read (waiting up to
   // gateway.drain_timeout for their upstreams), stops the upstreams (SIGTERM, then SIGKILL after
@@ -32,6 +41,7 @@ class StdioServer {
   const SessionServices& services_;
   upstream::UpstreamSet& upstreams_;
   const policy::Principal principal_;
+  StartUpstreams start_upstreams_;  // emptied once called
   protocol::LineTransport transport_;
 };
 

@@ -75,10 +75,10 @@ TEST_CASE("ListChangedKind maps each list_changed notification to its list") {
   CHECK(ListChangedKind("notifications/message") == 0);
 }
 
-TEST_CASE("InitializeParams asks for the newest revision as client mcpgw") {
-  Json params = InitializeParams();
+TEST_CASE("InitializeParams asks for the newest revision as client mcpgw, with the capabilities given") {
+  Json params = InitializeParams({{"sampling", Json::object()}});
   CHECK(params["protocolVersion"] == "2025-11-25");
-  CHECK(params["capabilities"] == Json::object());
+  CHECK(params["capabilities"] == Json{{"sampling", Json::object()}});
   CHECK(params["clientInfo"]["name"] == "mcpgw");
   CHECK(params["clientInfo"]["version"].is_string());
 }

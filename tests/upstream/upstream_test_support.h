@@ -61,6 +61,13 @@ class RecordingObserver : public UpstreamObserver {
     std::lock_guard lock(mutex_);
     notifications_.push_back(notification);
   }
+  Withdraw OnRequest(const std::string&, protocol::Message request, ReplyHandler reply) override {
+    reply(protocol::Status(protocol::StatusCode::kNotFound, "no client: " + request.method));
+    return nullptr;
+  }
+  protocol::Json ClientCapabilities(const std::string&) override {
+    return protocol::Json::object();
+  }
 
   int offer_changes() const {
     std::lock_guard lock(mutex_);
@@ -96,12 +103,14 @@ struct PendingReply {
 
 inline PendingReply StartCall(Upstream& upstream, std::string method, protocol::Json params,
                               ProgressHandler on_progress = nullptr) {
+  CallHooks hooks;
+  hooks.on_progress = std::move(on_progress);
   auto promise = std::make_shared<std::promise<protocol::Result<protocol::Json>>>();
   PendingReply pending{0, promise->get_future()};
   pending.id = upstream.Call(
       std::move(method), std::move(params),
       [promise](protocol::Result<protocol::Json> reply) { promise->set_value(std::move(reply)); },
-      std::move(on_progress));
+      std::move(hooks));
   return pending;
 }
 

@@ -211,9 +211,6 @@ class Parser {
     if (verb == ">") {
       Result<Message> message = ParseMessageLine(line.first, rest);
       if (!message.ok()) return message.status();
-      if (!upstreams_.contains(actor) && message->is_response()) {
-        return Invalid(line.first, "clients send requests and notifications only");
-      }
       input.message = std::move(message).value();
     } else if (verb == "offers" && upstreams_.contains(actor)) {
       Result<mcpgw::testing::ServerOffer> offer = ParseOffer(line.first, rest);

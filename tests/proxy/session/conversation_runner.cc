@@ -144,6 +144,7 @@ class Run {
   void DeliverFromClient(const Input& input) {
     Session& session = rig_->session(sessions_.at(input.actor));
     if (input.message.is_notification()) return session.HandleNotification(input.message);
+    if (input.message.is_response()) return session.HandleResponse(input.message);
     session.HandleRequest(input.message, inbox_.SinkOf(input.actor));
   }
 

@@ -70,6 +70,10 @@ TEST_CASE("Session passes an upstream's progress on under the client's own token
   Converse("progress.txt");
 }
 
+TEST_CASE("Session relays a server's request to the one client it can tell is asked, never another") {
+  Converse("server_requests.txt");
+}
+
 TEST_CASE("Session gets only the log lines and resource updates its caller may see") {
   Converse("notification_filter.txt");
 }

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <memory>
 #include <vector>
 
@@ -30,8 +32,17 @@ struct FakeMember : NotificationHub::Member {
       : permissions_access(permissions, {key, "", ""}) {}
   const Access& access() const override { return permissions_access; }
   void Deliver(const Message& notification) override { got.push_back(notification); }
+  upstream::Withdraw Relay(const std::string&, Message request, upstream::ReplyHandler) override {
+    relayed.push_back(std::move(request));
+    return nullptr;
+  }
+  bool TakeElicitation(const std::string& server, const std::string& id) override {
+    return elicitations.erase(server + "/" + id) > 0;
+  }
   Access permissions_access;
   std::vector<Message> got;
+  std::vector<Message> relayed;
+  std::set<std::string> elicitations;  // "server/id" of the URL elicitations it got
 };
 
 struct Sent {
@@ -238,6 +249,34 @@ TEST_CASE("NotificationHub broadcasts list_changed to every session") {
   CHECK(none.got.size() == 1);
   h.hub.FromUpstream("a", protocol::MakeNotification("notifications/other"));
   CHECK(full.got.size() == 1);
+}
+
+TEST_CASE("NotificationHub relays a request no call claims only when one session has joined") {
+  Hub h;
+  Message roots = protocol::MakeRequest(7, "roots/list");
+  CHECK_FALSE(h.hub.RelayToOnlyMember("a", roots, nullptr));  // nobody
+  FakeMember& first = h.Join("full");
+  CHECK(h.hub.RelayToOnlyMember("a", roots, nullptr));
+  REQUIRE(first.relayed.size() == 1);
+  CHECK(first.relayed[0].method == "roots/list");
+  FakeMember& second = h.Join("full");
+  CHECK_FALSE(h.hub.RelayToOnlyMember("a", roots, nullptr));  // two: nobody can tell
+  CHECK(first.relayed.size() == 1);
+  CHECK(second.relayed.empty());
+}
+
+TEST_CASE("NotificationHub sends an elicitation's completion only to the session that got it") {
+  Hub h;
+  FakeMember& other = h.Join("full");
+  FakeMember& asked = h.Join("full");
+  asked.elicitations.insert("a/e-1");
+  Message done =
+      protocol::MakeNotification("notifications/elicitation/complete", {{"elicitationId", "e-1"}});
+  h.hub.FromUpstream("b", done);  // another server's elicitation of the same id
+  h.hub.FromUpstream("a", done);
+  h.hub.FromUpstream("a", done);  // only once
+  CHECK(asked.got.size() == 1);
+  CHECK(other.got.empty());
 }
 
 }  // namespace mcpgw::proxy
