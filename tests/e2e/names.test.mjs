@@ -153,3 +153,31 @@ describe("two unprefixed servers offering one name", () => {
     assert.doesNotMatch(connected.stdout, /is not ready/, connected.stdout);
   });
 });
+
+describe("an unprefixed server that is not connected", () => {
+  let ws, gw;
+
+  before(async () => {
+    ws = makeWorkspace(() => ({
+      broken: { ...upstreams.faulty({ prefix: false }), args: [upstreams.faulty().args[0], "--crash-on-start"] },
+      faulty: upstreams.faulty(),
+    }), { aliases: {}, gateway: { startup_timeout_ms: 5000 } });
+    gw = await connectGateway(ws.configPath);
+    await withGatewayStderr(() => gw, () => waitForTools(gw.client, ["faulty__echo"]));
+  }, { timeout: 60000 });
+
+  after(async () => {
+    await gw?.close();
+    ws?.cleanup();
+  });
+
+  test("an unknown name is its outage (-32001, data.server), and the others are served", { timeout: 30000 }, async () => {
+    await withGatewayStderr(() => gw, async () => {
+      const err = await expectMcpError(
+        gw.client.callTool({ name: "echo", arguments: { text: "x" } }, undefined, { timeout: 10000 }), -32001, "echo");
+      assert.equal(err.data?.server, "broken");
+      const res = await gw.client.callTool({ name: "faulty__echo", arguments: { text: "still here" } });
+      assert.equal(firstText(res), "still here");
+    });
+  });
+});
