@@ -99,6 +99,25 @@ int ServeHttp(const std::string& config_path, LayeredConfig layered) {
   return served.ok() ? 0 : Fail(served);
 }
 
+// What `check --connect` finds by starting the upstreams: those not ready once start-up has
+// settled, and the Catalog's warnings about items it left out.
+std::vector<std::string> ConnectionWarnings(const Config& config) {
+  Gateway gateway(config);
+  gateway.upstreams().Start();
+  gateway.upstreams().WaitForStartup();
+  std::vector<std::string> warnings;
+  for (const upstream::UpstreamPtr& upstream : gateway.upstreams().Running()) {
+    if (upstream->state() == upstream::State::kReady) continue;
+    warnings.push_back("server '" + upstream->name() + "' is not ready (" +
+                       std::string(upstream::StateName(upstream->state())) + ")");
+  }
+  for (const std::string& warning : gateway.catalog().Warnings()) {
+    warnings.push_back("catalog: " + warning);
+  }
+  gateway.upstreams().Stop();
+  return warnings;
+}
+
 }  // namespace
 
 int Serve(const std::string& config_path, const std::string& listen) {
@@ -130,12 +149,16 @@ int Serve(const std::string& config_path, const std::string& listen) {
   return 0;
 }
 
-int Check(const std::string& config_path) {
+int Check(const std::string& config_path, bool connect) {
   auto config = LoadOrExplain(config_path);
   if (!config.ok()) return Fail(config.status());
   std::cout << DescribeConfig(*config);
   std::vector<std::string> warnings = AccessWarnings(*config);
   if (std::optional<std::string> open = AdminApiWarning(*config)) warnings.push_back(*open);
+  if (connect) {
+    std::vector<std::string> found = ConnectionWarnings(*config);
+    warnings.insert(warnings.end(), found.begin(), found.end());
+  }
   for (const std::string& warning : warnings) {
     std::cout << "warning: " << warning << "\n";
   }

@@ -14,8 +14,10 @@ namespace mcpgw::proxy {
 // drains and exits 0.
 int Serve(const std::string& config_path, const std::string& listen = {});
 // Validates the config and prints its servers, aliases and settings, then warnings (exit 0)
-// about rules that can never apply and keys that are denied everything.
-int Check(const std::string& config_path);
+// about rules that can never apply and keys that are denied everything. With `connect`, also
+// starts the enabled upstreams, waits for them (startup_timeout_ms) and warns about each that
+// did not become ready and each item the Catalog left out (name clashes between servers, say).
+int Check(const std::string& config_path, bool connect = false);
 // Starts the upstreams, waits for them up to the start-up deadline and prints the merged tools
 // as MCP tool objects ({"tools": [...]}) or, with format "openai", as OpenAI functions. With
 // `key`, only the tools that key may read (as tools/list shows them); an unknown key fails.

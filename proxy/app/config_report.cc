@@ -130,7 +130,13 @@ constexpr const char* kOpenAdminApi =
 
 std::string DescribeConfig(const Config& config) {
   std::string out = fmt::format("servers ({}):\n", config.servers.size());
-  for (const ServerConfig& server : config.servers) DescribeServer(server, out);
+  for (const ServerConfig& server : config.servers) {
+    DescribeServer(server, out);
+    auto exposure = config.exposure.find(server.name);
+    if (exposure != config.exposure.end() && !exposure->second.prefix) {
+      out += "    prefix: false (tools and prompts under their own names)\n";
+    }
+  }
   fmt::format_to(std::back_inserter(out), "aliases ({}):\n", config.aliases.size());
   for (const auto& [alias, server] : config.aliases) {
     fmt::format_to(std::back_inserter(out), "  {} -> {}\n", alias, server);

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
 
   auto* check = app.add_subcommand("check", "validate the config and print what it declares");
   check->add_option("--config", config_path, "config file (JSON)")->envname("MCPGW_CONFIG");
+  bool check_connect = false;
+  check->add_flag("--connect", check_connect,
+                  "also start the upstreams and report the items left out for a name clash");
 
   std::string format = "mcp";
   auto* tools = app.add_subcommand("tools", "connect to the upstreams and print the merged tools");
@@ -90,7 +93,7 @@ int main(int argc, char** argv) {
   mcpgw::log::SetLevel(log_level);
   mcpgw::log::SetFormat(log_format);
 
-  if (*check) return mcpgw::proxy::Check(config_path);
+  if (*check) return mcpgw::proxy::Check(config_path, check_connect);
   if (*tools) return mcpgw::proxy::PrintTools(config_path, format, tools_key);
   if (*explain) return mcpgw::proxy::Explain(config_path, explain_key, server, tool);
   if (*hash_key) return mcpgw::proxy::PrintKeyHash(key);

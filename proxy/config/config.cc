@@ -267,7 +267,7 @@ Result<ServerConfig> ParseServer(const std::string& name, const Json& entry,
   Status keys = CheckKeys(
       entry, path,
       {"type", "command", "args", "env", "cwd", "url", "headers", "auth", "timeout_ms", "enabled",
-       "isolation", "tls_verify", "ca_file", "tools", "prompts"});
+       "isolation", "tls_verify", "ca_file", "tools", "prompts", "prefix"});
   if (!keys.ok()) return keys;
   Result<TransportType> type = ReadType(entry, path, context.env);
   if (!type.ok()) return type.status();

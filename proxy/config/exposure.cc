@@ -64,6 +64,12 @@ Status ParseExposure(const std::string& server, const Json& entry, const EnvLook
     if (Status s = ParseItemExposure(*object, JoinPath(path, key), env, *items); !s.ok()) return s;
     given = true;
   }
+  if (entry.contains("prefix")) {
+    FieldReader f(entry, path, env);
+    f.Bool("prefix", exposure.prefix);
+    if (!f.status().ok()) return f.status();
+    given = true;
+  }
   if (given) out[server] = std::move(exposure);
   return Status::Ok();
 }

@@ -40,6 +40,7 @@ struct ResourceIndex {
   std::unordered_map<std::string, std::string> by_uri;       // listed URI -> server
   std::unordered_map<std::string, std::string> by_template;  // uriTemplate text -> server
   std::vector<TemplateRoute> patterns;                       // in list order
+  std::set<std::string> servers;  // the servers that serve resources (capability or a list)
 };
 
 // Warnings about dropped items. Kept in the snapshot so that each is logged once, not again on
@@ -64,10 +65,12 @@ const Exposure& ExposureOf(const NamingRules& rules, const std::string& server) 
   return it == rules.exposure.end() ? kAsOffered : it->second;
 }
 
-// kind is "tool" or "prompt"; exposure is the server's overrides for that kind.
+// kind is "tool" or "prompt"; exposure is the server's overrides for that kind; prefixed is its
+// "prefix". An unprefixed server's items are reached by their exposed names only: they are left
+// out of list.names, so that no server or alias prefix leads to them.
 void AddNamed(NamedList& list, const std::string& server, const Json& item,
-              const ItemExposure& exposure, const NamingRules& rules, std::string_view kind,
-              Drops& drops) {
+              const ItemExposure& exposure, bool prefixed, const NamingRules& rules,
+              std::string_view kind, Drops& drops) {
   const std::string* original = StringField(item, "name");
   if (original == nullptr) {
     drops.insert(fmt::format("dropping a {} of server '{}' that has no name", kind, server));
@@ -76,7 +79,9 @@ void AddNamed(NamedList& list, const std::string& server, const Json& item,
   std::optional<Json> shown = Expose(exposure, item);
   if (!shown) return;
   std::string name = (*shown)["name"].get<std::string>();
-  std::string exposed = ExposedName(server, name, rules.separator, rules.max_name_length);
+  std::string exposed = prefixed
+                            ? ExposedName(server, name, rules.separator, rules.max_name_length)
+                            : UnprefixedName(name, rules.max_name_length);
   auto [it, inserted] = list.by_exposed.try_emplace(exposed, Route{server, *original});
   if (!inserted) {
     drops.insert(
@@ -85,7 +90,7 @@ void AddNamed(NamedList& list, const std::string& server, const Json& item,
                     kind, *original, server, exposed, it->second.name, it->second.server));
     return;
   }
-  list.names[server].emplace(std::move(name), *original);
+  if (prefixed) list.names[server].emplace(std::move(name), *original);
   (*shown)["name"] = std::move(exposed);
   list.items.push_back(*std::move(shown));
 }
@@ -126,6 +131,10 @@ std::optional<std::string> AddKeyed(std::unordered_map<std::string, std::string>
 
 void AddResources(ResourceIndex& index, const std::string& server, const Offer& offer,
                   Drops& drops) {
+  if (offer.capabilities.contains("resources") || !ArrayOrEmpty(offer.resources).empty() ||
+      !ArrayOrEmpty(offer.resource_templates).empty()) {
+    index.servers.insert(server);
+  }
   for (const Json& item : ArrayOrEmpty(offer.resources)) {
     AddKeyed(index.by_uri, index.resources, server, item, "uri", drops);
   }
@@ -195,10 +204,28 @@ Result<Route> ResolveUri(const ResourceIndex& index, std::string_view uri) {
   for (const TemplateRoute& route : index.patterns) {
     if (route.pattern.Matches(key)) return Route{route.server, key};
   }
+  // A URI nobody lists or templates (a resource the upstream makes on the fly, or one it lists
+  // later) can only be the one resource server's, when there is one.
+  if (index.servers.size() == 1) return Route{*index.servers.begin(), key};
   return Status(StatusCode::kInvalidArgument, "Unknown resource: " + std::string(uri));
 }
 
 }  // namespace
+
+std::optional<std::string> NameUnderServer(const NamingRules& rules, const std::string& exposed,
+                                           const std::string& server) {
+  if (!ExposureOf(rules, server).prefix) return exposed;
+  const std::string& separator = rules.separator;
+  if (exposed.starts_with(server + separator)) {
+    return exposed.substr(server.size() + separator.size());
+  }
+  for (const auto& [alias, target] : rules.aliases) {
+    if (target == server && exposed.starts_with(alias + separator)) {
+      return exposed.substr(alias.size() + separator.size());
+    }
+  }
+  return std::nullopt;
+}
 
 struct Catalog::Snapshot {
   NamingRules rules;  // the rules it was built with; readers resolve by them
@@ -256,10 +283,12 @@ std::shared_ptr<const Catalog::Snapshot> Catalog::Build() const {
   for (const auto& [server, offer] : offers_) {  // std::map: servers by name
     const Exposure& exposure = ExposureOf(rules_, server);
     for (const Json& tool : ArrayOrEmpty(offer->tools)) {
-      AddNamed(next->tools, server, tool, exposure.tools, rules_, "tool", next->drops);
+      AddNamed(next->tools, server, tool, exposure.tools, exposure.prefix, rules_, "tool",
+               next->drops);
     }
     for (const Json& prompt : ArrayOrEmpty(offer->prompts)) {
-      AddNamed(next->prompts, server, prompt, exposure.prompts, rules_, "prompt", next->drops);
+      AddNamed(next->prompts, server, prompt, exposure.prompts, exposure.prefix, rules_,
+               "prompt", next->drops);
     }
     AddResources(next->resources, server, *offer, next->drops);
   }
@@ -303,6 +332,11 @@ std::shared_ptr<const std::string> Catalog::ListResultText(CatalogList list) con
     }
   });
   return snapshot->text[index];
+}
+
+std::vector<std::string> Catalog::Warnings() const {
+  const Drops& drops = Current()->drops;
+  return {drops.begin(), drops.end()};
 }
 
 Result<Route> Catalog::ResolveTool(std::string_view exposed) const {

@@ -7,8 +7,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mcpgw::proxy {
 
@@ -27,6 +29,12 @@ struct Route {
   std::string name;
 };
 
+// What an exposed name would be called under `server` if that server offered it: for a
+// prefixed server, what follows its name (or an alias of it) and the separator, nullopt when
+// exposed does not start so; for an unprefixed server, exposed itself. Pure; any thread.
+std::optional<std::string> NameUnderServer(const NamingRules& rules, const std::string& exposed,
+                                           const std::string& server);
+
 // The merged lists, each the answer to one list method.
 enum class CatalogList { kTools, kPrompts, kResources, kResourceTemplates };
 
@@ -39,11 +47,12 @@ struct CatalogChanges {
 };
 
 // The merged view of every upstream's offer, and the one owner of naming: tools and prompts are
-// exposed as <server><separator><name>, shortened deterministically past max_name_length, never
-// two with one name, where name is the item's rename or else its own; an item its server's
-// exposure hides is in no list and resolves as unknown. Resource URIs are kept as given and
-// routed by URI. Thread-safe: readers get
-// an immutable snapshot, updates swap it.
+// exposed as <server><separator><name> (as <name> alone for a server whose exposure says
+// prefix: false), sanitized and shortened deterministically past max_name_length, never two
+// with one name (the first, servers by name and items in their upstream's order, keeps it; the
+// others are dropped with a warning), where name is the item's rename or else its own; an item
+// its server's exposure hides is in no list and resolves as unknown. Resource URIs are kept as
+// given and routed by URI. Thread-safe: readers get an immutable snapshot, updates swap it.
 class Catalog {
  public:
   explicit Catalog(NamingRules rules);
@@ -74,15 +83,22 @@ class Catalog {
 
   // Maps an exposed name back to the server and the item's real name. Accepts the server name or
   // any alias as prefix, and shortened names; after a prefix, the item's name under the server
-  // (its rename, not its real name, when it has one). Fails with kInvalidArgument
-  // "Unknown tool: NAME" (or "Unknown prompt: NAME").
+  // (its rename, not its real name, when it has one). An unprefixed server's items are reached
+  // by their exposed names only. Fails with kInvalidArgument "Unknown tool: NAME" (or
+  // "Unknown prompt: NAME").
   protocol::Result<Route> ResolveTool(std::string_view exposed) const;
   protocol::Result<Route> ResolvePrompt(std::string_view exposed) const;
   // Routes a resource URI by its canonical form (resource_uri.h), which is the route's name: an
   // exact listed URI first (listed URIs are indexed canonical too), then the servers' URI
-  // templates. Fails with kInvalidArgument: "Invalid resource URI: why: URI" when it has no
-  // canonical form, "Unknown resource: URI" when no server has it.
+  // templates, and last the one server that serves resources when only one does (so that a URI
+  // it makes on the fly can be read and subscribed to). Fails with kInvalidArgument: "Invalid
+  // resource URI: why: URI" when it has no canonical form, "Unknown resource: URI" when no
+  // server has it.
   protocol::Result<Route> ResolveResource(std::string_view uri) const;
+
+  // The current view's warnings about dropped items (name clashes, items without a name or with
+  // an unusable URI), sorted; each was logged once when it first appeared. Any thread.
+  std::vector<std::string> Warnings() const;
 
  private:
   struct Snapshot;

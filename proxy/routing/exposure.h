@@ -27,6 +27,9 @@ struct ItemExposure {
 struct Exposure {
   ItemExposure tools;
   ItemExposure prompts;
+  // True: its items are exposed as <server><separator><name>; false ("prefix": false): under
+  // their own names, sanitized and shortened like any exposed name.
+  bool prefix = true;
   bool operator==(const Exposure&) const = default;
 };
 

@@ -45,6 +45,10 @@ std::string ExposedName(std::string_view server, std::string_view original,
   return ShortenName(full, max_length);
 }
 
+std::string UnprefixedName(std::string_view original, std::size_t max_length) {
+  return ShortenName(SanitizeName(original), max_length);
+}
+
 UriTemplate::UriTemplate(std::string_view text) {
   while (!text.empty()) {
     std::size_t open = text.find('{');

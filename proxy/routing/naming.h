@@ -32,6 +32,10 @@ std::string ShortenName(std::string_view name, std::size_t max_length);
 std::string ExposedName(std::string_view server, std::string_view original,
                         std::string_view separator, std::size_t max_length);
 
+// The exposed name of an item of a server with "prefix": false: the original, sanitized and
+// shortened past max_length exactly as after a prefix; an already valid name stays unchanged.
+std::string UnprefixedName(std::string_view original, std::size_t max_length);
+
 // A resource URI template (RFC 6570), parsed once, matched against URIs. The matching is a simple
 // reading of the RFC, enough to route a URI to the server that lists the template:
 //   {var}, {a,b}                 one or more characters other than '/'

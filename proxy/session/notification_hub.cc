@@ -34,13 +34,17 @@ std::string StringAt(const Json& params, const char* key) {
 // A line without a known level counts as debug: a session that asked for less never sees it.
 int LineRank(const Message& line) { return LevelRank(StringAt(line.params, "level")).value_or(0); }
 
-// Upstream log lines carry the server's name as the logger, so a client can tell them apart.
-Message WithServerLogger(const std::string& server, Message notification) {
+// An upstream's log line goes to clients as the upstream sent it (its `logger` included), with
+// the server's name added as params._meta["io.mcpgw/server"] (README "Notifications"), which
+// replaces any value the upstream put there: a client can tell the lines apart, and an upstream
+// cannot pass its lines off as another's.
+Message WithServerMeta(const std::string& server, Message notification) {
   if (!notification.params.is_object()) return notification;
-  auto logger = notification.params.find("logger");
-  notification.params["logger"] = logger != notification.params.end() && logger->is_string()
-                                      ? server + "/" + logger->get<std::string>()
-                                      : server;
+  Json& meta = notification.params["_meta"];
+  if (!meta.is_object()) meta = Json::object();
+  meta[std::string(kServerMetaKey)] = server;
+  log::Debug("[{}] relaying a log line: level={} logger={}", server,
+             StringAt(notification.params, "level"), StringAt(notification.params, "logger"));
   return notification;
 }
 
@@ -177,7 +181,7 @@ std::optional<int> NotificationHub::LowestWanted(const std::string& server) cons
 
 void NotificationHub::FromUpstream(const std::string& server, const Message& notification) {
   if (notification.method == "notifications/message") {
-    DeliverLogLine(server, WithServerLogger(server, notification));
+    DeliverLogLine(server, WithServerMeta(server, notification));
   } else if (notification.method == "notifications/resources/updated") {
     DeliverUpdate(server, notification);
   } else if (notification.method == "notifications/elicitation/complete") {

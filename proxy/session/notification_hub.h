@@ -16,11 +16,15 @@
 
 namespace mcpgw::proxy {
 
+// The key of params._meta that names the server an upstream's log line came from.
+inline constexpr std::string_view kServerMetaKey = "io.mcpgw/server";
+
 // The one place every notification for the connected clients passes (README "Notifications").
 // It decides per session, with the session's Access, who gets what:
 //   - an upstream's log line (notifications/message) goes to a session whose key may read that
 //     server as a whole (level read on its tool "*") and whose own log level (logging/setLevel;
-//     none: everything) the line reaches;
+//     none: everything) the line reaches, as the upstream sent it plus the server's name in
+//     params._meta[kServerMetaKey];
 //   - notifications/resources/updated goes to a session that subscribed to that URI on that
 //     server and may read it; an update nobody subscribed to is dropped;
 //   - list_changed goes to every session (it tells only that a merged list changed).

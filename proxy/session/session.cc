@@ -19,20 +19,6 @@ using protocol::StatusCode;
 
 namespace {
 
-// What follows the server's name (or an alias of it) and the separator in name; nullopt when
-// name does not start with them.
-std::optional<std::string> NameAfterServer(const std::string& name, const std::string& server,
-                                           const NamingRules& rules) {
-  const std::string& separator = rules.separator;
-  if (name.starts_with(server + separator)) return name.substr(server.size() + separator.size());
-  for (const auto& [alias, target] : rules.aliases) {
-    if (target == server && name.starts_with(alias + separator)) {
-      return name.substr(alias.size() + separator.size());
-    }
-  }
-  return std::nullopt;
-}
-
 // Everything the gateway can route. An upstream that lacks a feature answers with its own error.
 Json GatewayCapabilities() {
   return {{"tools", {{"listChanged", true}}},
@@ -188,7 +174,7 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
   const NamingRules rules = services_.catalog.rules();  // the current aliases
   for (const auto& upstream : services_.upstreams.Running()) {
     if (upstream->state() == upstream::State::kReady) continue;
-    auto rest = NameAfterServer(*name->get_ptr<const std::string*>(), upstream->name(), rules);
+    auto rest = NameUnderServer(rules, *name->get_ptr<const std::string*>(), upstream->name());
     if (!rest || !access_.MayRead(upstream->name(), *rest)) continue;
     return {StatusCode::kUnavailable, "upstream '" + upstream->name() + "' is not connected",
             {{"server", upstream->name()}}};

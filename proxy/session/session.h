@@ -102,8 +102,9 @@ class Session : public NotificationHub::Member {
   protocol::Json Initialize(const protocol::Json& params);
   // Which upstream serves a routed request, and the item's name there (ResolveItem).
   protocol::Result<Route> Resolve(const RequestMethod& method, const protocol::Json& params) const;
-  // An unknown tool or prompt whose name starts with a server (or alias) that is not ready is
-  // that server's outage (kUnavailable, -32001), not the caller's mistake; else `unknown`.
+  // An unknown tool or prompt whose name starts with a server (or alias) that is not ready, or
+  // any unknown one while an unprefixed server is not ready (NameUnderServer), is that server's
+  // outage (kUnavailable, -32001), not the caller's mistake; else `unknown`.
   // The outage is told only to a caller that may read that name there (else `unknown`).
   protocol::Status UnknownOrUnavailable(const protocol::Json& params,
                                         protocol::Status unknown) const;

@@ -124,7 +124,11 @@ describe("notifications per key and session over Streamable HTTP", () => {
     const { fullA, fullB, reader, none } = sessions;
     await fullA.client.subscribeResource({ uri: DOC });  // everything logs it, at info
     await waitFor(() => [fullA, fullB, reader].every((s) => count(s, subscribeLine) === 1), 15000, "the subscribe line at every reader");
-    for (const s of [fullA, fullB, reader]) assert.equal(s.got.logs.find(subscribeLine).logger, "everything");
+    for (const s of [fullA, fullB, reader]) {
+      const line = s.got.logs.find(subscribeLine);
+      assert.equal(line.logger, undefined, "everything names no logger: none is added");
+      assert.equal(line._meta?.["io.mcpgw/server"], "everything");
+    }
     await reloadAndSettle(false);
     assert.deepEqual(none.got.logs, [], "the deny-all key got log lines");
   });

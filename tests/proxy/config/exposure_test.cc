@@ -58,6 +58,16 @@ TEST_CASE("ParseConfig leaves servers without overrides out of the exposure map"
   CHECK(config.exposure.count("b") == 1);
 }
 
+TEST_CASE("ParseConfig reads a server's prefix flag, true unless given") {
+  Config config = Parse(R"({"mcpServers": {"a": {"command": "x", "prefix": false},
+                                           "b": {"command": "x", "prefix": true},
+                                           "c": {"command": "x", "tools": {"deny": ["z"]}}}})");
+  CHECK_FALSE(config.exposure.at("a").prefix);
+  CHECK(config.exposure.at("b").prefix);
+  CHECK(config.exposure.at("c").prefix);
+  CHECK(Exposure{}.prefix);
+}
+
 TEST_CASE("ParseConfig keeps an empty allow list: nothing is exposed") {
   Config config = Parse(FsWith(R"("tools": {"allow": []})"));
   REQUIRE(config.exposure.at("fs").tools.allow.has_value());
@@ -86,6 +96,8 @@ TEST_CASE("ParseConfig names the field at fault in a server's exposure") {
        "mcpServers.fs.prompts.rename.a: must be a non-empty name of A-Z a-z 0-9 _ -"},
       {R"("tools": {"rename": {"a": "x", "b": "x"}})",
        "mcpServers.fs.tools.rename.b: \"x\" is already the new name of \"a\""},
+      {R"("prefix": "no")", "mcpServers.fs.prefix: must be"},
+      {R"("prefix": 0)", "mcpServers.fs.prefix: must be"},
       {R"("tools": {"description": {"a": false}})",
        "mcpServers.fs.tools.description.a: must be a string"},
   };

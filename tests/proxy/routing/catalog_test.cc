@@ -1,5 +1,7 @@
 #include "proxy/routing/catalog.h"
 
+#include "proxy/routing/naming.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -329,9 +331,37 @@ TEST_CASE("Catalog routes a URI that matches a server's template to that server"
 TEST_CASE("Catalog rejects an unknown resource with the exact message") {
   Catalog catalog({});
   (void)catalog.Update("everything", Resources({"test://a"}, {"test://static/resource/{id}"}));
+  (void)catalog.Update("memory", Resources({"memory://graph"}));
   CheckUnknown(catalog.ResolveResource("test://b"), "Unknown resource: test://b");
   CheckUnknown(catalog.ResolveResource("test://static/resource/1/2"),
                "Unknown resource: test://static/resource/1/2");
+}
+
+TEST_CASE("Catalog routes an unlisted URI to the one server that serves resources") {
+  Catalog catalog({});
+  (void)catalog.Update("tools_only", Tools({"t"}));
+  (void)catalog.Update("everything", Resources({"demo://resource/static/document/a.md"}));
+  CheckRoute(catalog.ResolveResource("demo://resource/session/made-later"), "everything",
+             "demo://resource/session/made-later");
+  CheckRoute(catalog.ResolveResource("DEMO://resource//session/./x"), "everything",
+             "demo://resource/session/x");
+  CheckUnknown(catalog.ResolveResource("file:///pub/../../etc/shadow"),
+               "Invalid resource URI: \"..\" above the root: file:///pub/../../etc/shadow");
+
+  SUBCASE("a server that declares resources but lists none counts") {
+    auto declared = std::make_shared<Offer>();
+    declared->capabilities = {{"resources", {{"subscribe", true}}}};
+    (void)catalog.Update("empty", declared);
+    CheckUnknown(catalog.ResolveResource("demo://resource/session/made-later"),
+                 "Unknown resource: demo://resource/session/made-later");
+  }
+  SUBCASE("with a second resource server nothing unlisted is guessed") {
+    (void)catalog.Update("memory", Resources({"memory://graph"}));
+    CheckUnknown(catalog.ResolveResource("demo://resource/session/made-later"),
+                 "Unknown resource: demo://resource/session/made-later");
+    CheckRoute(catalog.ResolveResource("demo://resource/static/document/a.md"), "everything",
+               "demo://resource/static/document/a.md");
+  }
 }
 
 TEST_CASE("Catalog routes a resource by its canonical URI, listed or requested") {
@@ -382,6 +412,89 @@ TEST_CASE("Catalog reports a change when another server's update frees a clashin
   (void)catalog.Update("a_", Tools({"c"}));
   CHECK(catalog.Update("a", nullptr).tools);
   CheckRoute(catalog.ResolveTool("a___c"), "a_", "c");
+}
+
+NamingRules Unprefixed(std::vector<std::string> servers) {
+  NamingRules rules;
+  for (const std::string& server : servers) rules.exposure[server].prefix = false;
+  return rules;
+}
+
+TEST_CASE("Catalog exposes an unprefixed server's tools and prompts under their own names") {
+  NamingRules rules = Unprefixed({"everything"});
+  rules.aliases["ev"] = "everything";
+  Catalog catalog(rules);
+  auto offer = std::make_shared<Offer>(*Tools({"echo", "get-sum"}));
+  offer->prompts.push_back({{"name", "simple-prompt"}});
+  (void)catalog.Update("everything", offer);
+  (void)catalog.Update("memory", Tools({"read_graph"}));
+  CHECK(Names(catalog.Tools()) ==
+        std::vector<std::string>{"echo", "get-sum", "memory__read_graph"});
+  CHECK(Names(catalog.Prompts()) == std::vector<std::string>{"simple-prompt"});
+  CheckRoute(catalog.ResolveTool("echo"), "everything", "echo");
+  CheckRoute(catalog.ResolveTool("get-sum"), "everything", "get-sum");
+  CheckRoute(catalog.ResolvePrompt("simple-prompt"), "everything", "simple-prompt");
+  CheckRoute(catalog.ResolveTool("memory__read_graph"), "memory", "read_graph");
+  // One name per item: neither the server's name nor an alias leads to it.
+  CheckUnknown(catalog.ResolveTool("everything__echo"), "Unknown tool: everything__echo");
+  CheckUnknown(catalog.ResolveTool("ev__echo"), "Unknown tool: ev__echo");
+}
+
+TEST_CASE("Catalog sanitizes, shortens and renames an unprefixed server's names like any") {
+  NamingRules rules = Unprefixed({"s"});
+  rules.max_name_length = 20;
+  rules.exposure["s"].tools.rename = {{"old", "new_name"}};
+  Catalog catalog(rules);
+  std::string long_name(30, 'x');
+  (void)catalog.Update("s", Tools({"get.weather", long_name, "old"}));
+  std::vector<std::string> names = Names(catalog.Tools());
+  REQUIRE(names.size() == 3);
+  CHECK(names[0] == "get_weather");
+  CHECK(names[1] == ShortenName(long_name, 20));
+  CHECK(names[1].size() == 20);
+  CHECK(names[2] == "new_name");
+  CheckRoute(catalog.ResolveTool("get_weather"), "s", "get.weather");
+  CheckRoute(catalog.ResolveTool(names[1]), "s", long_name);
+  CheckRoute(catalog.ResolveTool("new_name"), "s", "old");
+  CheckUnknown(catalog.ResolveTool("old"), "Unknown tool: old");
+}
+
+TEST_CASE("Catalog gives a name two servers expose to the first server by name, and warns") {
+  Catalog catalog(Unprefixed({"alpha", "beta"}));
+  (void)catalog.Update("beta", Tools({"echo", "only_beta"}));
+  (void)catalog.Update("alpha", Tools({"echo"}));
+  (void)catalog.Update("gamma", Tools({"x"}));
+  CHECK(Names(catalog.Tools()) == std::vector<std::string>{"echo", "only_beta", "gamma__x"});
+  CheckRoute(catalog.ResolveTool("echo"), "alpha", "echo");
+  CheckRoute(catalog.ResolveTool("only_beta"), "beta", "only_beta");
+  CHECK(catalog.Warnings() ==
+        std::vector<std::string>{"dropping tool 'echo' of server 'beta': its name 'echo' is "
+                                 "taken by 'echo' of server 'alpha'"});
+
+  SUBCASE("an unprefixed name against a prefixed one: the same rule") {
+    (void)catalog.Update("alpha", Tools({"gamma__x"}));
+    CheckRoute(catalog.ResolveTool("gamma__x"), "alpha", "gamma__x");
+    CheckRoute(catalog.ResolveTool("echo"), "beta", "echo");
+    CHECK(catalog.Warnings() ==
+          std::vector<std::string>{"dropping tool 'x' of server 'gamma': its name 'gamma__x' is "
+                                   "taken by 'gamma__x' of server 'alpha'"});
+  }
+  SUBCASE("the clash ends when the first server goes") {
+    (void)catalog.Update("alpha", nullptr);
+    CheckRoute(catalog.ResolveTool("echo"), "beta", "echo");
+    CHECK(catalog.Warnings().empty());
+  }
+}
+
+TEST_CASE("NameUnderServer reads a prefix or alias, and takes any name for an unprefixed one") {
+  NamingRules rules = Unprefixed({"bare"});
+  rules.aliases = {{"fs", "filesystem"}, {"b", "bare"}};
+  CHECK(NameUnderServer(rules, "filesystem__read", "filesystem") == "read");
+  CHECK(NameUnderServer(rules, "fs__read", "filesystem") == "read");
+  CHECK(NameUnderServer(rules, "memory__read", "filesystem") == std::nullopt);
+  CHECK(NameUnderServer(rules, "read", "filesystem") == std::nullopt);
+  CHECK(NameUnderServer(rules, "read", "bare") == "read");
+  CHECK(NameUnderServer(rules, "b__read", "bare") == "b__read");
 }
 
 TEST_CASE("Catalog lists and resolves 500 tools from 10 servers") {

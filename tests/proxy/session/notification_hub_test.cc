@@ -100,10 +100,33 @@ TEST_CASE("NotificationHub gives a server's log lines only to keys that may read
   FakeMember& one = h.Join("one");
   h.hub.FromUpstream("a", LogLine("info"));
   REQUIRE(full.got.size() == 1);
-  CHECK(full.got[0].params["logger"] == "a/core");
+  CHECK(full.got[0].params["logger"] == "core");
+  CHECK(full.got[0].params["_meta"] == Json{{"io.mcpgw/server", "a"}});
   CHECK(reader.got.size() == 1);
   CHECK(none.got.empty());
   CHECK(one.got.empty());  // one resource of the server is not the server
+}
+
+TEST_CASE("NotificationHub passes a log line through, naming its server in _meta only") {
+  Hub h;
+  FakeMember& full = h.Join("full");
+  h.hub.FromUpstream("a", protocol::MakeNotification("notifications/message",
+                                                     {{"level", "info"}, {"data", {{"n", 1}}}}));
+  h.hub.FromUpstream("b", protocol::MakeNotification(
+                              "notifications/message",
+                              {{"level", "info"},
+                               {"logger", "b/x"},
+                               {"data", "y"},
+                               {"_meta", {{"trace", "t1"}, {"io.mcpgw/server", "a"}}}}));
+  REQUIRE(full.got.size() == 2);
+  CHECK(full.got[0].params == Json{{"level", "info"},
+                                   {"data", {{"n", 1}}},
+                                   {"_meta", {{"io.mcpgw/server", "a"}}}});
+  // The upstream's logger and _meta stay; its claim to be another server does not.
+  CHECK(full.got[1].params == Json{{"level", "info"},
+                                   {"logger", "b/x"},
+                                   {"data", "y"},
+                                   {"_meta", {{"trace", "t1"}, {"io.mcpgw/server", "b"}}}});
 }
 
 TEST_CASE("NotificationHub filters log lines by each session's own level") {
