@@ -136,7 +136,7 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::s
                                                                     const Sink& sink) {
   for (int attempt = 0;; ++attempt) {
     protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptPost);
-    if (!headers.ok()) return {{}, headers.status(), {}};
+    if (!headers.ok()) return {{}, headers.status(), {}, {}, {}};
     httplib::Request request;
     request.method = "POST";
     request.path = url_.target;
@@ -152,7 +152,8 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::s
                                      });
     std::string session = request.get_header_value("Mcp-Session-Id");
     if (result.error != httplib::Error::Success) {
-      return {result, UpstreamUnavailable(config_.name, "HTTP " + httplib::to_string(result.error)), session};
+      Status failed = UpstreamUnavailable(config_.name, "HTTP " + httplib::to_string(result.error));
+      return {result, failed, session, {}, {}};
     }
     if (result.ok() && result.event_stream()) {
       return {result, Status::Ok(), session, parser.last_event_id(), parser.retry_ms()};
@@ -162,7 +163,7 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::s
       continue;
     }
     if (result.ok() && HasMediaType(result.content_type, "application/json")) sink(result.body);
-    return {result, Status::Ok(), session};
+    return {result, Status::Ok(), session, {}, {}};
   }
 }
 
