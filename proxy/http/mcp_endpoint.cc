@@ -47,8 +47,8 @@ Message AlreadyInUse(const protocol::Json& id) {
 // The event that opens a stream for a client of 2025-11-25 or later: its id lets the client
 // resume before any message came, and retry says how soon. Older revisions get none: their
 // clients may take an event with empty data for a broken message.
-std::string Priming(const SessionClaims& claims, const EventStream& stream) {
-  if (claims.version < kFirstPrimedRevision) return {};
+std::string Priming(std::string_view version, const EventStream& stream) {
+  if (version < kFirstPrimedRevision) return {};
   return protocol::FormatSsePrimingEvent(stream.IdOf(0), kRetryMs);
 }
 
@@ -92,7 +92,7 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
   }
   std::shared_ptr<HttpSession> session = FindSession(req, res);
   if (!session) return;
-  if (message->is_request()) return Answer(session, std::move(*message), res);
+  if (message->is_request()) return Answer(session, std::move(*message), Version(req), res);
   if (message->is_notification()) {
     if (message->method == "notifications/cancelled" && message->params.is_object() &&
         message->params.contains("requestId")) {
@@ -120,8 +120,15 @@ void McpEndpoint::Initialize(Message request, policy::Principal principal,
   SendMessage(res, *answer);
 }
 
+// The negotiated revision, from the session id's claims (verified before: a cache hit). The
+// HttpSession's own claims may predate the negotiation.
+std::string McpEndpoint::Version(const httplib::Request& req) const {
+  protocol::Result<SessionClaims> claims = tokens_.Verify(req.get_header_value(kSessionHeader));
+  return claims.ok() ? claims->version : std::string();
+}
+
 void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message request,
-                         httplib::Response& res) {
+                         const std::string& version, httplib::Response& res) {
   const std::string id = request.id.dump();
   HttpSession::Reader pending = session->AddPending(id);
   // A duplicate is refused before anything else: the first request's POST keeps its stream.
@@ -152,7 +159,7 @@ void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message re
   session->KeepForResume(stream);
   EventStreamOptions options;
   options.reader = pending.reader;
-  options.prelude = Priming(session->claims(), *stream);
+  options.prelude = Priming(version, *stream);
   options.keepalive = keepalive_;
   options.hold = token;
   options.on_end = [session, id, pending, use]() mutable {
@@ -187,7 +194,7 @@ void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
     if (!reader.stream) {
       return SendRefusal(res, {409, "Conflict: this session already has a GET stream"});
     }
-    options.prelude = Priming(session->claims(), *reader.stream);
+    options.prelude = Priming(Version(req), *reader.stream);
   }
   options.reader = reader.reader;
   options.on_end = [session, reader, use = sessions_.Use(session)]() mutable {

@@ -43,7 +43,8 @@ class McpEndpoint {
   void Initialize(protocol::Message request, policy::Principal principal,
                   httplib::Response& res);
   void Answer(const std::shared_ptr<HttpSession>& session, protocol::Message request,
-              httplib::Response& res);
+              const std::string& version, httplib::Response& res);
+  std::string Version(const httplib::Request& req) const;
 
   HttpSessionRegistry& sessions_;
   const SessionTokens& tokens_;

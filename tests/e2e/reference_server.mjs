@@ -51,12 +51,29 @@ export async function installReferenceServer() {
 }
 
 /**
+ * The installed reference server in a copy whose @modelcontextprotocol/sdk is the one this
+ * repository pins (node_modules): the reference's own pinned SDK drops a POST stream's response
+ * when no connection is open at that moment, so only a client that reconnects before the tool
+ * answers (ignoring the server's 5 s `retry`) gets it. The copy keeps the reference's code.
+ */
+async function withRepositorySdk(dir) {
+  const target = `${dir}-repository-sdk`;
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.cpSync(dir, target, { recursive: true, verbatimSymlinks: true });
+  const sdk = path.join(target, "node_modules/@modelcontextprotocol/sdk");
+  fs.rmSync(sdk, { recursive: true, force: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules/@modelcontextprotocol/sdk"), sdk);
+  return target;
+}
+
+/**
  * Installs (when needed) and starts the reference server on a free loopback port; resolves once
  * `POST /mcp` without a body answers 400 (its README's readiness check), within 30 s.
  * Returns {child, port, url, stop()}.
  */
-export async function startReferenceServer() {
-  const dir = await installReferenceServer();
+export async function startReferenceServer({ repositorySdk = false } = {}) {
+  const installed = await installReferenceServer();
+  const dir = repositorySdk ? await withRepositorySdk(installed) : installed;
   const port = await freePort();
   const child = spawn(path.join(NODE_BIN, "node"), ["--import", "tsx", "everything-server.ts"], {
     cwd: dir,

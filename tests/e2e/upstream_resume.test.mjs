@@ -1,7 +1,9 @@
 // Resumable streams, upstream: the MCP project's conformance reference server closes the POST
 // stream of `test_reconnection` right after its priming event (SSE polling) and sends the result
 // on the stream the client resumes with GET and Last-Event-ID, after its `retry` (5 s). Through
-// the gateway the result must arrive well before the call's timeout.
+// the gateway the result must arrive well before the call's timeout. The reference runs on the SDK
+// this repository pins: its own pinned SDK loses that result unless the client reconnects within
+// 100 ms, before the server's own `retry` has passed (see reference_server.mjs).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { connectGateway, firstText, makeWorkspace, waitForTools, withGatewayStderr } from "./helpers.mjs";
@@ -19,7 +21,7 @@ describe("an upstream stream closed before its response is resumed", { skip: mis
   let http;
 
   before(async () => {
-    reference = await startReferenceServer();
+    reference = await startReferenceServer({ repositorySdk: true });
     ws = makeWorkspace(() => ({ ref: { type: "http", url: reference.url, timeout_ms: TIMEOUT_MS } }));
     stdio = await connectGateway(ws.configPath);
     httpGateway = await startHttpGateway(ws.configPath);
