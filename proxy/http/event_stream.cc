@@ -62,6 +62,11 @@ void EventStream::Close() {
   changed_.notify_all();
 }
 
+std::uint64_t EventStream::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return last_seq_;
+}
+
 bool EventStream::finished() const {
   std::lock_guard lock(mutex_);
   return finished_at_.has_value();
@@ -92,7 +97,6 @@ bool EventStream::attached() const {
 EventStream::Read EventStream::Next(std::uint64_t reader, std::uint64_t after,
                                     std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  after = std::min(after, last_seq_);  // a cursor past the end reads on from the end
   auto next = [&]() -> const Buffered* {
     for (const Buffered& event : events_) {
       if (event.seq > after) return &event;

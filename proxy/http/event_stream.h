@@ -60,6 +60,8 @@ class EventStream {
   // their cursor, then the end. Idempotent.
   void Close();
   bool finished() const;
+  // The seq of the newest event (0 before the first).
+  std::uint64_t last_seq() const;
   // When the stream finished; nullopt while it runs.
   std::optional<Clock::time_point> finished_at() const;
 

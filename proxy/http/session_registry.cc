@@ -108,7 +108,7 @@ HttpSession::Resume HttpSession::ResumeStream(std::string_view last_event_id, Re
   auto found = resumable_.find(id->stream);
   if (found == resumable_.end()) return Resume::kUnknown;
   reader = {found->second, found->second->Attach()};
-  after = id->seq;
+  after = std::min(id->seq, found->second->last_seq());  // past the end: from the end
   return Resume::kFound;
 }
 

@@ -47,9 +47,8 @@ TEST_CASE("EventStream numbers events from 1 and reads on from a cursor") {
   CHECK(first.data == protocol::Serialize(Progress(1)));
   CHECK(stream.Next(reader, 1, 0ms).seq == 2);
   CHECK(stream.Next(reader, 2, 0ms).kind == Kind::kIdle);
-  CHECK(stream.Next(reader, 99, 0ms).kind == Kind::kIdle);  // a cursor past the end waits
   stream.Push(Progress(3));
-  CHECK(stream.Next(reader, 99, 0ms).seq == 3);
+  CHECK(stream.Next(reader, 2, 0ms).seq == 3);
 }
 
 TEST_CASE("A POST's EventStream ends with its response; nothing is added after it") {
@@ -119,6 +118,8 @@ TEST_CASE("HttpSession resumes its own streams, tells another session's ids from
   CHECK(resumed.stream == post.stream);
   CHECK(after == 1);
   CHECK(resumed.stream->Next(resumed.reader, after, 0ms).seq == 2);
+  CHECK(mine->ResumeStream(post.stream->IdOf(99), resumed, after) == HttpSession::Resume::kFound);
+  CHECK(after == 2);  // a cursor past the end reads on from the end
   CHECK(other->ResumeStream(post.stream->IdOf(1), resumed, after) == HttpSession::Resume::kForeign);
   CHECK(mine->ResumeStream("not-an-id", resumed, after) == HttpSession::Resume::kForeign);
   std::string unknown = FormatEventId({SessionTag(mine->claims().sid), "elsewhere", 3});
