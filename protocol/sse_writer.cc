@@ -30,6 +30,10 @@ std::string FormatSseEvent(std::string_view event, std::string_view data, std::s
   return out + "\n";
 }
 
+std::string FormatSsePrimingEvent(std::string_view id, long retry_ms) {
+  return "id: " + OneLine(id) + "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n";
+}
+
 std::string FormatSseComment(std::string_view text) { return ": " + OneLine(text) + "\n\n"; }
 
 }  // namespace mcpgw::protocol

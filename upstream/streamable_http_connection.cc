@@ -2,6 +2,7 @@
 
 #include "protocol/guard.h"
 #include "protocol/log.h"
+#include "upstream/sse_reconnect.h"
 
 #include <algorithm>
 
@@ -15,7 +16,6 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view kAcceptPost = "application/json, text/event-stream";
 constexpr std::string_view kAcceptStream = "text/event-stream";
-constexpr milliseconds kDefaultRetry{1000};
 constexpr int kMaxStreamFailures = 3;
 
 // A reply may take as long as the call's timeout; RpcClient gives up first.
@@ -38,6 +38,9 @@ StreamableHttpConnection::~StreamableHttpConnection() { Shutdown(milliseconds(20
 Status StreamableHttpConnection::Send(const Message& message) {
   if (closed_) return Status(StatusCode::kClosed, "connection closed");
   if (IsInitialize(message)) return SendInitialize(message);
+  if (message.method == "notifications/cancelled" && message.params.is_object()) {
+    AbandonCall(message.params.value("requestId", protocol::Json()));
+  }
   if (message.is_request()) {
     PostRequestAsync(message);
     return Status::Ok();
@@ -93,8 +96,10 @@ void StreamableHttpConnection::NoteInitializeReply(std::string_view text) {
 }
 
 void StreamableHttpConnection::PostRequestAsync(const Message& message) {
+  TrackCall(message.id.dump());
   StartBackground([this, message] {
     Posted posted = Post(message, true);
+    EndCall(message.id.dump());
     if (posted.result.too_large) {
       // Only this request's answer is lost: fail its call now, keep the connection.
       AnswerWithError(message, fmt::format("with a message over {} bytes (gateway.max_message_bytes)",
@@ -111,15 +116,21 @@ void StreamableHttpConnection::PostRequestAsync(const Message& message) {
 StreamableHttpConnection::Posted StreamableHttpConnection::Post(const Message& message,
                                                                 bool may_reinitialize) {
   std::string body = protocol::Serialize(message);
-  // What arrives on a request's own stream belongs to that request (RpcClient attributes the
-  // server's requests by it).
+  // Every message of the request's stream, the resumed parts included, goes through this sink,
+  // marked as the request's (RpcClient attributes the server's requests by it).
   Sink sink = [this, related = message.is_request() ? message.id : protocol::Json()](
                   std::string_view text) { inbound_->PushText(text, related); };
-  Posted posted = PostOnce(body, sink);
+  bool answered = false;
+  Sink watched = [&](std::string_view text) {
+    answered = answered || IsResponseTo(text, message.id, config_.max_json_depth);
+    sink(text);
+  };
+  Posted posted = PostOnce(body, watched);
   if (posted.status.ok() && posted.result.status == 404 && may_reinitialize &&
       !posted.session.empty() && Reinitialize(posted.session)) {
-    posted = PostOnce(body, sink);
+    posted = PostOnce(body, watched);
   }
+  if (message.is_request()) ResumeUntilAnswered(message, watched, answered, posted);
   return posted;
 }
 
@@ -127,7 +138,7 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::s
                                                                     const Sink& sink) {
   for (int attempt = 0;; ++attempt) {
     protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptPost);
-    if (!headers.ok()) return {{}, headers.status(), {}};
+    if (!headers.ok()) return {{}, headers.status(), {}, {}, {}};
     httplib::Request request;
     request.method = "POST";
     request.path = url_.target;
@@ -143,14 +154,18 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::s
                                      });
     std::string session = request.get_header_value("Mcp-Session-Id");
     if (result.error != httplib::Error::Success) {
-      return {result, UpstreamUnavailable(config_.name, "HTTP " + httplib::to_string(result.error)), session};
+      Status failed = UpstreamUnavailable(config_.name, "HTTP " + httplib::to_string(result.error));
+      return {result, failed, session, {}, {}};
+    }
+    if (result.ok() && result.event_stream()) {
+      return {result, Status::Ok(), session, parser.last_event_id(), parser.retry_ms()};
     }
     if (result.status == 401 && attempt == 0 && credentials_.RefreshAfterUnauthorized(*headers)) {
       log::Info("[{}] 401 from upstream; refreshing credentials and retrying once", config_.name);
       continue;
     }
     if (result.ok() && HasMediaType(result.content_type, "application/json")) sink(result.body);
-    return {result, Status::Ok(), session};
+    return {result, Status::Ok(), session, {}, {}};
   }
 }
 
@@ -216,25 +231,31 @@ void StreamableHttpConnection::StartGetStream() {
   StartBackground([this] { RunGetStream(); });
 }
 
+// Reconnects after the server's last `retry` (ReconnectDelay bounds it), with the last event id
+// seen on any connection of the stream, so that a server which closes the connection now and
+// then (SSE polling) is polled for as long as the connection lives.
 void StreamableHttpConnection::RunGetStream() {
   std::string last_event_id;
+  std::optional<long> retry_ms;
   int failures = 0;
   while (!closed_) {
-    milliseconds retry = kDefaultRetry;
-    bool read = ReadGetStreamOnce(last_event_id, retry);
-    if (closed_ || retry == milliseconds::zero()) return;
+    bool offered = true;
+    bool read = ReadGetStreamOnce(last_event_id, retry_ms, offered);
+    if (closed_ || !offered) return;
     failures = read ? 0 : failures + 1;
     if (failures >= kMaxStreamFailures) {
       log::Warn("[{}] giving up on the GET stream after {} failures", config_.name, failures);
       return;
     }
-    if (!WaitUnlessClosed(retry)) return;
+    if (!WaitUnlessClosed(ReconnectDelay(retry_ms))) return;
   }
 }
 
-// One GET stream connection. Returns true when it was read; sets retry to zero when the server
-// offers no stream (405), else to the delay the server asked for.
-bool StreamableHttpConnection::ReadGetStreamOnce(std::string& last_event_id, milliseconds& retry) {
+// One GET stream connection. Returns true when it was read; keeps the last event id and retry
+// the server sent (an id or retry from an earlier connection stays when this one sent none);
+// sets offered to false when the server offers no stream (405).
+bool StreamableHttpConnection::ReadGetStreamOnce(std::string& last_event_id,
+                                                 std::optional<long>& retry_ms, bool& offered) {
   protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptStream);
   if (!headers.ok()) return false;
   if (!last_event_id.empty()) headers->emplace("Last-Event-ID", last_event_id);
@@ -243,11 +264,11 @@ bool StreamableHttpConnection::ReadGetStreamOnce(std::string& last_event_id, mil
     if (event.event == "message") inbound_->PushText(event.data);
     return !closed_.load();
   });
-  last_event_id = parser.last_event_id();
-  if (parser.retry_ms()) retry = milliseconds(std::max(0L, *parser.retry_ms()));
+  if (!parser.last_event_id().empty()) last_event_id = parser.last_event_id();
+  if (parser.retry_ms()) retry_ms = parser.retry_ms();
   if (result.status == 405) {
     log::Info("[{}] server offers no GET stream (405)", config_.name);
-    retry = milliseconds::zero();
+    offered = false;
     return false;
   }
   if (result.status == 401) credentials_.RefreshAfterUnauthorized(*headers);

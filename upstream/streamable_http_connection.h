@@ -3,6 +3,7 @@
 #include "upstream/http_connection.h"
 #include "upstream/http_exchange.h"
 
+#include <map>
 #include <optional>
 
 namespace mcpgw::upstream {
@@ -14,6 +15,10 @@ namespace mcpgw::upstream {
 // re-initializes once when the session is gone (404) and resends, opens the GET stream after
 // notifications/initialized (405: the server offers none), and sends DELETE on shutdown.
 // Requests are posted on a thread each, so several are in flight at once on keep-alive clients.
+// A request's SSE reply that ends before its response (the server closed the connection after an
+// event with an id, as SSE polling allows) is resumed with GET and Last-Event-ID, after the
+// server's `retry`, until the response arrives, the call is cancelled or times out, or the
+// connection closes (streamable_http_resume.cc).
 class StreamableHttpConnection : public HttpConnection {
  public:
   ~StreamableHttpConnection() override;
@@ -38,8 +43,15 @@ class StreamableHttpConnection : public HttpConnection {
   using Sink = std::function<void(std::string_view text)>;
   struct Posted {
     ExchangeResult result;
-    protocol::Status status;  // not ok: no HTTP answer at all
-    std::string session;      // the session id the request was sent with
+    protocol::Status status;       // not ok: no HTTP answer at all
+    std::string session;           // the session id the request was sent with
+    std::string last_event_id;     // an event-stream reply's last event id, for resuming it
+    std::optional<long> retry_ms;  // and the reconnection delay it asked for
+  };
+  // A request posted and not yet done with (key: its id's JSON text). Guarded by mutex_.
+  struct Call {
+    bool abandoned = false;               // notifications/cancelled was sent for it
+    httplib::Client* reading = nullptr;   // the client reading its resumed stream, if any
   };
   protocol::Status SendInitialize(const protocol::Message& message);
   void PostRequestAsync(const protocol::Message& message);
@@ -51,11 +63,22 @@ class StreamableHttpConnection : public HttpConnection {
   void StartBackground(std::function<void()> work);
   void StartGetStream();
   void RunGetStream();
-  bool ReadGetStreamOnce(std::string& last_event_id, std::chrono::milliseconds& retry);
+  bool ReadGetStreamOnce(std::string& last_event_id, std::optional<long>& retry_ms, bool& offered);
   bool WaitUnlessClosed(std::chrono::milliseconds pause);
   void WaitForBackground();
   void DeleteSession(std::chrono::milliseconds grace);
   void NoteInitializeReply(std::string_view text);
+
+  // streamable_http_resume.cc: resuming a request's stream, and the calls it watches.
+  void ResumeUntilAnswered(const protocol::Message& request, const Sink& sink,
+                           const bool& answered, const Posted& posted);
+  bool ReadResumed(const protocol::Message& request, const Sink& sink, const bool& answered,
+                   std::string& last_event_id, std::optional<long>& retry_ms, int& failures);
+  bool WaitToResume(const std::string& key, std::chrono::milliseconds pause,
+                    std::chrono::steady_clock::time_point deadline);
+  void TrackCall(const std::string& key);
+  void EndCall(const std::string& key);
+  void AbandonCall(const protocol::Json& request_id);
 
   // Guarded by mutex_ (HttpConnection):
   std::string session_id_;
@@ -63,6 +86,7 @@ class StreamableHttpConnection : public HttpConnection {
   std::optional<protocol::Message> initialize_;  // remembered for re-initialization
   int background_threads_ = 0;  // request posts and the GET stream, detached
   bool get_stream_started_ = false;
+  std::map<std::string, Call> calls_;
 
   std::mutex reinitialize_mutex_;  // one re-initialization at a time
 };

@@ -2,6 +2,7 @@
 
 #include "protocol/json_field.h"
 #include "protocol/log.h"
+#include "protocol/sse_writer.h"
 #include "protocol/version.h"
 #include "proxy/http/auth.h"
 #include "proxy/http/reply.h"
@@ -13,6 +14,9 @@ namespace {
 using protocol::Message;
 
 constexpr const char* kSessionHeader = "Mcp-Session-Id";
+// The revision that brought priming events (SSE polling), and the reconnection delay they ask for.
+constexpr std::string_view kFirstPrimedRevision = "2025-11-25";
+constexpr long kRetryMs = 1000;
 
 // The message a POST carries, or the 400 that says why there is none.
 std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Response& res,
@@ -38,6 +42,14 @@ std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Respons
 Message AlreadyInUse(const protocol::Json& id) {
   return protocol::MakeError(id, protocol::ToRpcError({protocol::StatusCode::kInvalidMessage,
                                              "request id " + id.dump() + " is already in use"}));
+}
+
+// The event that opens a stream for a client of 2025-11-25 or later: its id lets the client
+// resume before any message came, and retry says how soon. Older revisions get none: their
+// clients may take an event with empty data for a broken message.
+std::string Priming(std::string_view version, const EventStream& stream) {
+  if (version < kFirstPrimedRevision) return {};
+  return protocol::FormatSsePrimingEvent(stream.IdOf(0), kRetryMs);
 }
 
 }  // namespace
@@ -80,7 +92,7 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
   }
   std::shared_ptr<HttpSession> session = FindSession(req, res);
   if (!session) return;
-  if (message->is_request()) return Answer(session, std::move(*message), res);
+  if (message->is_request()) return Answer(session, std::move(*message), Version(req), res);
   if (message->is_notification()) {
     if (message->method == "notifications/cancelled" && message->params.is_object() &&
         message->params.contains("requestId")) {
@@ -110,37 +122,54 @@ void McpEndpoint::Initialize(Message request, policy::Principal principal,
   SendMessage(res, *answer);
 }
 
+// The negotiated revision, from the session id's claims (verified before: a cache hit). The
+// HttpSession's own claims may predate the negotiation.
+std::string McpEndpoint::Version(const httplib::Request& req) const {
+  protocol::Result<SessionClaims> claims = tokens_.Verify(req.get_header_value(kSessionHeader));
+  return claims.ok() ? claims->version : std::string();
+}
+
 void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message request,
-                         httplib::Response& res) {
+                         const std::string& version, httplib::Response& res) {
   const std::string id = request.id.dump();
-  std::shared_ptr<MessageQueue> queue = session->AddPending(id);
-  // A duplicate is refused before anything else: the first request's POST keeps its queue.
-  if (!queue) return SendMessage(res, AlreadyInUse(request.id));
+  HttpSession::Reader pending = session->AddPending(id);
+  // A duplicate is refused before anything else: the first request's POST keeps its stream.
+  if (!pending.stream) return SendMessage(res, AlreadyInUse(request.id));
+  std::shared_ptr<EventStream> stream = pending.stream;
   std::shared_ptr<void> token = in_flight_.Enter();
   std::shared_ptr<void> use = sessions_.Use(session);
-  // The sink keeps the session alive until the upstream has answered.
-  session->session().HandleRequest(std::move(request),
-                                   [queue, session](const Message& m) { queue->Push(m); });
-  std::optional<Message> first;
-  while (!first && !queue->closed()) first = queue->Pop(keepalive_);
-  if (!first) {
-    session->Forget(id, queue);
+  // The sink keeps the session alive until the upstream has answered; the answer frees the id
+  // even when the client has gone (it may still resume the stream).
+  session->session().HandleRequest(std::move(request), [stream, session, id](const Message& m) {
+    stream->Push(m);
+    if (m.is_response()) session->Forget(id, stream);
+  });
+  EventStream::Read first = stream->Next(pending.reader, 0, keepalive_);
+  while (first.kind == EventStream::Read::Kind::kIdle) {
+    first = stream->Next(pending.reader, 0, keepalive_);
+  }
+  if (first.kind != EventStream::Read::Kind::kEvent) {
+    session->Forget(id, stream);
     res.status = 204;  // cancelled by the client, or the session ended: nobody is waiting
     return;
   }
-  if (first->is_response()) {
-    session->Forget(id, queue);
-    return SendMessage(res, *first);
+  if (first.message.is_response()) {
+    session->Forget(id, stream);
+    return SendMessage(res, first.message, std::move(first.data));
   }
-  StreamOptions options;
-  options.end_after_response = true;
+  // Notifications come first: the answer is a stream the client may resume.
+  session->KeepForResume(stream);
+  EventStreamOptions options;
+  options.reader = pending.reader;
+  options.prelude = Priming(version, *stream);
   options.keepalive = keepalive_;
   options.hold = token;
-  options.on_end = [session, id, queue, use]() mutable {
-    session->Forget(id, queue);
+  options.on_end = [session, id, pending, use]() mutable {
+    pending.stream->Detach(pending.reader);
+    if (pending.stream->finished()) session->Forget(id, pending.stream);
     use.reset();
   };
-  StreamMessages(res, queue, std::move(first), std::move(options));
+  StreamEvents(res, stream, std::move(options));
 }
 
 void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
@@ -151,15 +180,30 @@ void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
   }
   std::shared_ptr<HttpSession> session = FindSession(req, res);
   if (!session) return;
-  std::shared_ptr<MessageQueue> stream = session->OpenStream();
-  if (!stream) return SendRefusal(res, {409, "Conflict: this session already has a GET stream"});
-  StreamOptions options;
+  EventStreamOptions options;
   options.keepalive = keepalive_;
-  options.on_end = [session, stream, use = sessions_.Use(session)]() mutable {
-    session->StreamEnded(stream);
+  HttpSession::Reader reader;
+  HttpSession::Resume resume = HttpSession::Resume::kUnknown;
+  if (req.has_header("Last-Event-ID")) {
+    resume = session->ResumeStream(req.get_header_value("Last-Event-ID"), reader, options.after);
+    if (resume == HttpSession::Resume::kForeign) {
+      return SendRefusal(res, {404, "Not Found: Last-Event-ID names no stream of this session"});
+    }
+  }
+  // A stream this replica does not hold is not replayed: the request opens the GET stream.
+  if (resume != HttpSession::Resume::kFound) {
+    reader = session->OpenStream();
+    if (!reader.stream) {
+      return SendRefusal(res, {409, "Conflict: this session already has a GET stream"});
+    }
+    options.prelude = Priming(Version(req), *reader.stream);
+  }
+  options.reader = reader.reader;
+  options.on_end = [session, reader, use = sessions_.Use(session)]() mutable {
+    session->StreamEnded(reader);
     use.reset();
   };
-  StreamMessages(res, stream, std::nullopt, std::move(options));
+  StreamEvents(res, reader.stream, std::move(options));
 }
 
 void McpEndpoint::Delete(const httplib::Request& req, httplib::Response& res) {

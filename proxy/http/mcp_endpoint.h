@@ -27,7 +27,10 @@ class McpEndpoint {
   // (progress, logging) come before the answer; a notification or response gets 202. initialize
   // issues a new session id in Mcp-Session-Id.
   void Post(const httplib::Request& req, httplib::Response& res);
-  // Opens the session's stream (409 when it already has one).
+  // Opens the session's stream (409 when it already has one). With Last-Event-ID: resumes the
+  // stream (a POST's or the GET stream) it names after that event, replaying what is buffered;
+  // 404 when the id is not one of this session's; the GET stream as without it when this replica
+  // does not hold that stream.
   void Get(const httplib::Request& req, httplib::Response& res);
   // Ends the session on this replica; later requests with its id get 404 here.
   void Delete(const httplib::Request& req, httplib::Response& res);
@@ -40,7 +43,8 @@ class McpEndpoint {
   void Initialize(protocol::Message request, policy::Principal principal,
                   httplib::Response& res);
   void Answer(const std::shared_ptr<HttpSession>& session, protocol::Message request,
-              httplib::Response& res);
+              const std::string& version, httplib::Response& res);
+  std::string Version(const httplib::Request& req) const;
 
   HttpSessionRegistry& sessions_;
   const SessionTokens& tokens_;

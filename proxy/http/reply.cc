@@ -91,6 +91,38 @@ bool WriteUntilResponse(StreamState& state, httplib::DataSink& sink) {
   return true;
 }
 
+// What one resumable stream's response needs between calls of the content provider.
+struct EventWriter {
+  std::shared_ptr<EventStream> stream;
+  EventStreamOptions options;
+  bool started = false;
+  bool ended = false;  // sink.done() was called
+};
+
+// Writes the next piece of an event stream; false when the client is gone.
+bool WriteNextEvent(EventWriter& writer, httplib::DataSink& sink) {
+  auto write = [&sink](const std::string& text) { return sink.write(text.data(), text.size()); };
+  if (!writer.started) {
+    writer.started = true;
+    if (!writer.options.prelude.empty()) return write(writer.options.prelude);
+  }
+  EventStream::Read read =
+      writer.stream->Next(writer.options.reader, writer.options.after, writer.options.keepalive);
+  switch (read.kind) {
+    case EventStream::Read::Kind::kIdle:
+      return write(protocol::FormatSseComment("keep-alive"));
+    case EventStream::Read::Kind::kEvent:
+      writer.options.after = read.seq;
+      return write(protocol::FormatSseEvent("message", read.data, read.id));
+    case EventStream::Read::Kind::kEnded:
+    case EventStream::Read::Kind::kReplaced:
+      break;
+  }
+  writer.ended = true;
+  sink.done();
+  return true;
+}
+
 }  // namespace
 
 void SendRefusal(httplib::Response& res, const HttpRefusal& refusal) {
@@ -103,13 +135,14 @@ void FillErrorBody(httplib::Response& res) {
   res.set_content(ErrorBody(protocol::error_code::kTransportError, ReasonOf(res.status)), kJson);
 }
 
-void SendMessage(httplib::Response& res, const protocol::Message& message) {
+void SendMessage(httplib::Response& res, const protocol::Message& message,
+                 std::string serialized) {
   res.status = 200;
   if (std::optional<std::int64_t> ms = RetryAfterMs(message)) {
     res.status = 429;
     res.set_header("Retry-After", std::to_string((*ms + 999) / 1000));
   }
-  res.set_content(protocol::Serialize(message), kJson);
+  res.set_content(serialized.empty() ? protocol::Serialize(message) : std::move(serialized), kJson);
 }
 
 void StreamMessages(httplib::Response& res, std::shared_ptr<MessageQueue> queue,
@@ -128,6 +161,27 @@ void StreamMessages(httplib::Response& res, std::shared_ptr<MessageQueue> queue,
       [state](bool) {
         if (state->options.on_end) state->options.on_end();
         state->options.hold.reset();
+      });
+}
+
+void StreamEvents(httplib::Response& res, std::shared_ptr<EventStream> stream,
+                  EventStreamOptions options) {
+  auto writer = std::make_shared<EventWriter>(EventWriter{std::move(stream), std::move(options)});
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [writer](std::size_t, httplib::DataSink& sink) {
+        if (!writer->stream->ends_with_response()) return WriteNextEvent(*writer, sink);
+        while (!writer->ended) {
+          if (!WriteNextEvent(*writer, sink)) return false;
+        }
+        return true;
+      },
+      [writer](bool) {
+        if (writer->options.on_end) writer->options.on_end();
+        writer->options.hold.reset();
       });
 }
 

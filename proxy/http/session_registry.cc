@@ -3,6 +3,8 @@
 #include "protocol/log.h"
 #include "proxy/http/auth.h"
 
+#include <algorithm>
+
 namespace mcpgw::proxy {
 namespace {
 
@@ -20,6 +22,7 @@ std::int64_t CeilSeconds(std::chrono::milliseconds duration) {
 HttpSession::HttpSession(const SessionServices& services, SessionClaims claims,
                          policy::Principal principal)
     : claims_(std::move(claims)),
+      tag_(SessionTag(claims_.sid)),
       counted_(services.metrics, DownstreamTransport::kStreamableHttp),
       session_(
           services, [this](const protocol::Message& m) { Notify(m); }, std::move(principal)) {}
@@ -32,35 +35,58 @@ void HttpSession::Notify(const protocol::Message& notification) {
   log::Debug("no GET stream open; dropped {}", notification.method);
 }
 
-std::shared_ptr<MessageQueue> HttpSession::OpenStream() {
-  std::lock_guard lock(mutex_);
-  if (stream_) return nullptr;
-  stream_ = std::make_shared<MessageQueue>();
-  return stream_;
+std::shared_ptr<EventStream> HttpSession::NewStream(bool ends_with_response) const {
+  return std::make_shared<EventStream>(tag_, SessionTokens::NewSessionId(), ends_with_response);
 }
 
-void HttpSession::StreamEnded(const std::shared_ptr<MessageQueue>& stream) {
-  stream->Close();
-  std::lock_guard lock(mutex_);
-  if (stream_ == stream) stream_.reset();
+// Registers a stream for resumption, first dropping finished streams past kKeepFinished and the
+// oldest finished ones past kMaxFinished.
+void HttpSession::KeepLocked(const std::shared_ptr<EventStream>& stream) {
+  const auto now = EventStream::Clock::now();
+  std::vector<std::pair<EventStream::Clock::time_point, std::string>> finished;
+  for (auto it = resumable_.begin(); it != resumable_.end();) {
+    std::optional<EventStream::Clock::time_point> at = it->second->finished_at();
+    if (at && now - *at > kKeepFinished) {
+      it = resumable_.erase(it);
+      continue;
+    }
+    if (at) finished.emplace_back(*at, it->first);
+    ++it;
+  }
+  std::sort(finished.begin(), finished.end());
+  for (std::size_t i = 0; i + kMaxFinished < finished.size(); ++i) {
+    resumable_.erase(finished[i].second);
+  }
+  resumable_[stream->key()] = stream;
 }
+
+HttpSession::Reader HttpSession::OpenStream() {
+  std::lock_guard lock(mutex_);
+  if (stream_ && stream_->attached()) return {};
+  if (stream_) stream_->Close();
+  stream_ = NewStream(false);
+  KeepLocked(stream_);
+  return {stream_, stream_->Attach()};
+}
+
+void HttpSession::StreamEnded(const Reader& reader) { reader.stream->Detach(reader.reader); }
 
 void HttpSession::CloseStream() {
   std::lock_guard lock(mutex_);
   if (stream_) stream_->Close();
 }
 
-std::shared_ptr<MessageQueue> HttpSession::AddPending(const std::string& id) {
-  auto queue = std::make_shared<MessageQueue>();
+HttpSession::Reader HttpSession::AddPending(const std::string& id) {
+  std::shared_ptr<EventStream> stream = NewStream(true);
   std::lock_guard lock(mutex_);
-  if (!pending_.emplace(id, queue).second) return nullptr;
-  return queue;
+  if (!pending_.emplace(id, stream).second) return {};
+  return {stream, stream->Attach()};
 }
 
-void HttpSession::Forget(const std::string& id, const std::shared_ptr<MessageQueue>& queue) {
+void HttpSession::Forget(const std::string& id, const std::shared_ptr<EventStream>& stream) {
   std::lock_guard lock(mutex_);
   auto found = pending_.find(id);
-  if (found != pending_.end() && found->second == queue) pending_.erase(found);
+  if (found != pending_.end() && found->second == stream) pending_.erase(found);
 }
 
 void HttpSession::CancelPending(const std::string& id) {
@@ -69,11 +95,28 @@ void HttpSession::CancelPending(const std::string& id) {
   if (found != pending_.end()) found->second->Close();
 }
 
+void HttpSession::KeepForResume(const std::shared_ptr<EventStream>& stream) {
+  std::lock_guard lock(mutex_);
+  KeepLocked(stream);
+}
+
+HttpSession::Resume HttpSession::ResumeStream(std::string_view last_event_id, Reader& reader,
+                                              std::uint64_t& after) {
+  std::optional<EventId> id = ParseEventId(last_event_id);
+  if (!id || id->session_tag != tag_) return Resume::kForeign;
+  std::lock_guard lock(mutex_);
+  auto found = resumable_.find(id->stream);
+  if (found == resumable_.end()) return Resume::kUnknown;
+  reader = {found->second, found->second->Attach()};
+  after = std::min(id->seq, found->second->last_seq());  // past the end: from the end
+  return Resume::kFound;
+}
+
 void HttpSession::End() {
   {
     std::lock_guard lock(mutex_);
     if (stream_) stream_->Close();
-    for (auto& [id, queue] : pending_) queue->Close();
+    for (auto& [id, stream] : pending_) stream->Close();
   }
   session_.CancelAll("the session has ended");
 }

@@ -2,6 +2,7 @@
 
 #include "proxy/config/config.h"
 #include "proxy/http/ended_sessions.h"
+#include "proxy/http/event_stream.h"
 #include "proxy/http/message_queue.h"
 #include "proxy/http/session_token.h"
 #include "proxy/session/session.h"
@@ -19,8 +20,11 @@
 namespace mcpgw::proxy {
 
 // One Streamable HTTP session as this replica knows it: the Session that dispatches its
-// requests, its GET stream (server-initiated messages) and the POSTs still waiting for their
-// answer (so that notifications/cancelled can release them). Any thread.
+// requests, its GET stream (server-initiated messages), the POSTs still waiting for their
+// answer (so that notifications/cancelled can release them) and the streams a client may resume
+// with Last-Event-ID: every GET stream and every POST answered as a stream, kept while they run
+// and for kKeepFinished after they finished (at most kMaxFinished finished ones, oldest dropped
+// first). Any thread.
 class HttpSession {
  public:
   // Its Session uses `services` (whose Metrics also counts it open); its requests are decided
@@ -31,18 +35,37 @@ class HttpSession {
   Session& session() { return session_; }
   const SessionClaims& claims() const { return claims_; }
 
-  // The queue of a new GET stream; null while another one is open (one per session).
-  std::shared_ptr<MessageQueue> OpenStream();
-  // Forgets the GET stream once its response has ended.
-  void StreamEnded(const std::shared_ptr<MessageQueue>& stream);
+  static constexpr std::chrono::seconds kKeepFinished{60};
+  static constexpr std::size_t kMaxFinished = 8;
+
+  // A stream and the reader attached to it for the caller (EventStream::Attach).
+  struct Reader {
+    std::shared_ptr<EventStream> stream;
+    std::uint64_t reader = 0;
+  };
+  // A new GET stream, attached; its stream is null while the current one has a reader (one per
+  // session). A current one without a reader (its client went) is finished and replaced.
+  Reader OpenStream();
+  // The GET stream's response has ended: detaches the reader. The stream keeps collecting
+  // notifications (bounded) for a client that resumes it.
+  void StreamEnded(const Reader& reader);
   void CloseStream();
 
-  // The queue a POST of request `id` (its JSON text) waits on, until Forget(id, queue); null
-  // while another POST of this session waits for the same id (nothing is changed then).
-  std::shared_ptr<MessageQueue> AddPending(const std::string& id);
-  void Forget(const std::string& id, const std::shared_ptr<MessageQueue>& queue);
+  // The stream a POST of request `id` (its JSON text) waits on, attached, until Forget(id,
+  // stream); its stream is null while another POST of this session waits for the same id
+  // (nothing is changed then).
+  Reader AddPending(const std::string& id);
+  void Forget(const std::string& id, const std::shared_ptr<EventStream>& stream);
   // Releases the POST waiting for request `id`: the client has cancelled it.
   void CancelPending(const std::string& id);
+  // Keeps a POST's stream for resumption (it is being answered as a stream).
+  void KeepForResume(const std::shared_ptr<EventStream>& stream);
+
+  // The stream a Last-Event-ID names, attached to a new reader, and the seq to read on after.
+  // kForeign: not an event id of this session (malformed, or another session's); kUnknown: this
+  // session's, but this replica does not hold the stream (never did, or dropped it).
+  enum class Resume { kFound, kForeign, kUnknown };
+  Resume ResumeStream(std::string_view last_event_id, Reader& reader, std::uint64_t& after);
 
   // Closes the GET stream, releases every waiting POST and cancels the session's calls
   // upstream. Idempotent.
@@ -50,12 +73,16 @@ class HttpSession {
 
  private:
   void Notify(const protocol::Message& notification);
+  std::shared_ptr<EventStream> NewStream(bool ends_with_response) const;
+  void KeepLocked(const std::shared_ptr<EventStream>& stream);  // mutex_ held
 
   const SessionClaims claims_;
+  const std::string tag_;  // SessionTag(claims_.sid)
   const OpenSession counted_;
   std::mutex mutex_;
-  std::shared_ptr<MessageQueue> stream_;                          // guarded by mutex_
-  std::map<std::string, std::shared_ptr<MessageQueue>> pending_;  // guarded by mutex_
+  std::shared_ptr<EventStream> stream_;                           // guarded by mutex_
+  std::map<std::string, std::shared_ptr<EventStream>> pending_;   // guarded by mutex_
+  std::map<std::string, std::shared_ptr<EventStream>> resumable_;  // by key; guarded by mutex_
   Session session_;  // last: destroyed first, so it never notifies a dead stream
 };
 

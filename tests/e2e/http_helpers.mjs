@@ -91,7 +91,7 @@ export async function readReply(res) {
   if (!(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) return JSON.parse(text);
   const messages = text
     .split("\n")
-    .filter((line) => line.startsWith("data: "))
+    .filter((line) => line.startsWith("data: ") && line.length > 6)  // not a priming event
     .map((line) => JSON.parse(line.slice(6)));
   return messages.find((m) => "id" in m && ("result" in m || "error" in m));
 }

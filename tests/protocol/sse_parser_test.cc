@@ -73,5 +73,19 @@ TEST_CASE("SseParser fails for good on a line over the limit") {
   CHECK(events.empty());
 }
 
+TEST_CASE("SseParser keeps the last id and retry across events and events without an id") {
+  SseParser parser;
+  std::vector<SseEvent> events;
+  REQUIRE(parser.Feed("id: a.b.0\nretry: 5000\ndata:\n\n", events));
+  CHECK(parser.last_event_id() == "a.b.0");
+  CHECK(parser.retry_ms() == 5000);
+  REQUIRE(parser.Feed("data: {}\n\nretry: x\n\n", events));
+  CHECK(parser.last_event_id() == "a.b.0");  // an event without id keeps the cursor
+  CHECK(parser.retry_ms() == 5000);          // an unreadable retry is ignored
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].data.empty());
+  CHECK(events[1].id == "a.b.0");
+}
+
 }  // namespace
 }  // namespace mcpgw::protocol

@@ -36,5 +36,19 @@ TEST_CASE("FormatSseComment writes a comment the parser ignores") {
   CHECK(Parse(FormatSseComment("keep-alive") + FormatSseEvent("", "x")).size() == 1);
 }
 
+TEST_CASE("FormatSsePrimingEvent gives the parser an event id and retry with empty data") {
+  CHECK(FormatSsePrimingEvent("t.k.0", 1000) == "id: t.k.0\nretry: 1000\ndata: \n\n");
+  SseParser parser;
+  std::vector<SseEvent> events;
+  REQUIRE(parser.Feed(FormatSsePrimingEvent("t.k.0", 1500) + FormatSseEvent("message", "{}", "t.k.1"),
+                      events));
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].data.empty());  // a reader skips it: no message
+  CHECK(events[0].id == "t.k.0");
+  CHECK(events[1].id == "t.k.1");
+  CHECK(parser.last_event_id() == "t.k.1");
+  CHECK(parser.retry_ms() == 1500);
+}
+
 }  // namespace
 }  // namespace mcpgw::protocol

@@ -45,11 +45,11 @@ TEST_CASE("HttpSessionRegistry past its cap drops the least recently used sessio
   auto a = replica.sessions.Create(policy::Principal{});
   auto b = replica.sessions.Create(policy::Principal{});
   auto c = replica.sessions.Create(policy::Principal{});
-  std::shared_ptr<MessageQueue> c_stream = c->OpenStream();
+  std::shared_ptr<EventStream> c_stream = c->OpenStream().stream;
   CHECK(replica.Attach(a) == a);                         // a is now the most recently used
   std::shared_ptr<void> busy = replica.sessions.Use(b);  // b waits for an answer: kept
   auto d = replica.sessions.Create(policy::Principal{});
-  CHECK(c_stream->closed());  // c went, and its state with it
+  CHECK(c_stream->finished());  // c went, and its state with it
   CHECK(replica.Attach(a) == a);
   CHECK(replica.Attach(b) == b);
   CHECK(replica.Attach(d) == d);
@@ -86,9 +86,9 @@ TEST_CASE("HttpSessionRegistry ends a session unused for the idle timeout, not o
 TEST_CASE("HttpSessionRegistry refuses a DELETEd session after many more have ended") {
   Replica replica(Limits(16, 0ms));
   auto deleted = replica.sessions.Create(policy::Principal{});
-  std::shared_ptr<MessageQueue> waiting = deleted->AddPending("77");
+  std::shared_ptr<EventStream> waiting = deleted->AddPending("77").stream;
   CHECK(replica.sessions.End(deleted->claims()));
-  CHECK(waiting->closed());           // its POST is released
+  CHECK(waiting->finished());           // its POST is released
   for (int i = 0; i < 100001; ++i) {  // one more than a fixed memory of 100000 ended ids
     replica.sessions.End(replica.sessions.Create(policy::Principal{})->claims());
   }
@@ -101,13 +101,13 @@ TEST_CASE("HttpSessionRegistry refuses a DELETEd session after many more have en
 TEST_CASE("HttpSession refuses a second pending POST for an id without touching the first") {
   Replica replica(Limits(10, 0ms));
   auto session = replica.sessions.Create(policy::Principal{});
-  std::shared_ptr<MessageQueue> first = session->AddPending("77");
+  std::shared_ptr<EventStream> first = session->AddPending("77").stream;
   REQUIRE(first != nullptr);
-  CHECK(session->AddPending("77") == nullptr);
+  CHECK(session->AddPending("77").stream == nullptr);
   session->CancelPending("77");
-  CHECK(first->closed());  // the cancel reaches the first POST
+  CHECK(first->finished());  // the cancel reaches the first POST
   session->Forget("77", first);
-  CHECK(session->AddPending("77") != nullptr);  // the id is free again
+  CHECK(session->AddPending("77").stream != nullptr);  // the id is free again
 }
 
 }  // namespace mcpgw::proxy
