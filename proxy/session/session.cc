@@ -34,12 +34,19 @@ std::optional<std::string> NameAfterServer(const std::string& name, const std::s
 }
 
 // Everything the gateway can route. An upstream that lacks a feature answers with its own error.
-Json GatewayCapabilities() {
-  return {{"tools", {{"listChanged", true}}},
-          {"prompts", {{"listChanged", true}}},
-          {"resources", {{"listChanged", true}, {"subscribe", true}}},
-          {"completions", Json::object()},
-          {"logging", Json::object()}};
+// Tasks exist from 2025-11-25 on; the only task-augmented request a client sends is tools/call.
+Json GatewayCapabilities(std::string_view revision) {
+  Json capabilities = {{"tools", {{"listChanged", true}}},
+                       {"prompts", {{"listChanged", true}}},
+                       {"resources", {{"listChanged", true}, {"subscribe", true}}},
+                       {"completions", Json::object()},
+                       {"logging", Json::object()}};
+  if (revision >= "2025-11-25") {
+    capabilities["tasks"] = {{"list", Json::object()},
+                             {"cancel", Json::object()},
+                             {"requests", {{"tools", {{"call", Json::object()}}}}}};
+  }
+  return capabilities;
 }
 
 }  // namespace
@@ -89,6 +96,10 @@ void Session::Dispatch(Message& request, const Responder& responder) {
     case MethodHandler::kSubscribe:
     case MethodHandler::kUnsubscribe:
       return RouteToUpstream(*method, request, std::move(params), responder);
+    case MethodHandler::kTask:
+      return RouteTask(request, std::move(params), responder);
+    case MethodHandler::kTaskList:
+      return ListTasks(responder);
   }
 }
 
@@ -123,6 +134,10 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
   }
   if (method.handler == MethodHandler::kUnsubscribe) {
     return Unsubscribe(request, responder, route->server, std::move(params));
+  }
+  if (method.creates_task && params.contains("task")) {
+    return Forward(request, CreatingTask(responder, route->server), route->server,
+                   std::move(params));
   }
   Forward(request, responder, route->server, std::move(params));
 }
@@ -164,9 +179,14 @@ Status Session::UnknownOrUnavailable(const Json& params, Status unknown) const {
 
 Json Session::Initialize(const Json& params) {
   std::string requested = protocol::StringOr(params, "protocolVersion");
+  const std::string_view revision = protocol::NegotiateRevision(requested);
   MarkInitialized();
-  return {{"protocolVersion", protocol::NegotiateRevision(requested)},
-          {"capabilities", GatewayCapabilities()},
+  {
+    std::lock_guard lock(mutex_);
+    revision_ = revision;
+  }
+  return {{"protocolVersion", revision},
+          {"capabilities", GatewayCapabilities(revision)},
           {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
 }
 
@@ -306,6 +326,11 @@ void Session::CancelAll(const std::string& reason) {
 void Session::MarkInitialized() {
   std::lock_guard lock(mutex_);
   initialized_ = true;
+}
+
+std::string Session::negotiated_revision() {
+  std::lock_guard lock(mutex_);
+  return revision_;
 }
 
 bool Session::WaitForIdle(std::chrono::steady_clock::time_point deadline) {
