@@ -42,7 +42,9 @@ void McpEndpoint::PostBatch(const httplib::Request& req, protocol::Frame frame,
                             httplib::Response& res) {
   std::shared_ptr<HttpSession> session = FindSession(req, res);
   if (!session) return;
-  const std::string& revision = session->claims().version;
+  // Negotiated here, or (a session initialized on another replica) as its signed id says.
+  std::string revision = session->session().negotiated_revision();
+  if (revision.empty()) revision = session->claims().version;
   if (!protocol::AcceptsBatches(revision)) {
     res.status = 400;
     return res.set_content(
