@@ -8,8 +8,12 @@ import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CallToolResultSchema, CreateTaskResultSchema } from "@modelcontextprotocol/sdk/types.js";
-import { connectGateway, expectMcpError, makeWorkspace, upstreams, waitForTools, withTimeout } from "./helpers.mjs";
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  TaskStatusNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { connectGateway, expectMcpError, makeWorkspace, upstreams, waitFor, waitForTools, withTimeout } from "./helpers.mjs";
 import { startHttpGateway } from "./http_helpers.mjs";
 
 const TOOL = "everything__simulate-research-query";
@@ -24,6 +28,13 @@ async function runTask(client, topic) {
   const stream = client.experimental.tasks.callToolStream({ name: TOOL, arguments: { topic } });
   for await (const message of stream) messages.push(message);
   return messages;
+}
+
+// The notifications/tasks/status a client receives, as they come.
+function statusesOf(client) {
+  const statuses = [];
+  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => statuses.push(n.params));
+  return statuses;
 }
 
 // Creates a task with a raw task-augmented tools/call; returns the CreateTaskResult.
@@ -50,6 +61,7 @@ describe("tasks over stdio", () => {
     assert.deepEqual(gw.client.getServerCapabilities().tasks, TASKS_CAPABILITY);
     const tools = await waitForTools(gw.client, [TOOL]);
     assert.equal(tools.find((t) => t.name === TOOL).execution?.taskSupport, "required");
+    const statuses = statusesOf(gw.client);
     const messages = await withTimeout(runTask(gw.client, "gateways"), 40000, "the task stream");
     const created = messages.find((m) => m.type === "taskCreated");
     assert.ok(created, JSON.stringify(messages));
@@ -64,6 +76,9 @@ describe("tasks over stdio", () => {
     const mine = listed.tasks.find((t) => t.taskId === created.task.taskId);
     assert.ok(mine, JSON.stringify(listed));
     assert.equal(mine.status, "completed");
+    // server-everything reports each status change; they arrive under the gateway's id.
+    await waitFor(() => statuses.some((t) => t.status === "completed"), 10000, "a completed status");
+    assert.ok(statuses.every((t) => t.taskId === created.task.taskId), JSON.stringify(statuses));
   });
 });
 
@@ -105,6 +120,8 @@ describe("tasks over HTTP, per key", () => {
     const alice = await connect(KEYS.alice);
     const bob = await connect(KEYS.bob);
     assert.deepEqual(alice.getServerCapabilities().tasks, TASKS_CAPABILITY);
+    const aliceStatuses = statusesOf(alice);
+    const bobStatuses = statusesOf(bob);
 
     const created = await createTask(alice, "isolation");
     const id = created.task.taskId;
@@ -140,6 +157,10 @@ describe("tasks over HTTP, per key", () => {
     // Bob's task was untouched by all of this.
     const bobsTask = await bob.experimental.tasks.getTask(bobTask);
     assert.notEqual(bobsTask.status, "cancelled");
+    // Each session hears of its own task's status only (on its GET stream).
+    await waitFor(() => bobStatuses.some((t) => t.status === "completed"), 20000, "bob's task completing");
+    assert.ok(bobStatuses.every((t) => t.taskId === bobTask), JSON.stringify(bobStatuses));
+    assert.ok(aliceStatuses.every((t) => t.taskId === id), JSON.stringify(aliceStatuses));
   });
 
   test("an unknown task id is refused like another key's", { timeout: 30000 }, async () => {
