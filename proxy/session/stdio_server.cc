@@ -1,12 +1,21 @@
 #include "proxy/session/stdio_server.h"
 
 #include "protocol/log.h"
+#include "protocol/rpc_errors.h"
 #include "protocol/version.h"
 #include "proxy/session/batch_reply.h"
 #include "proxy/session/session.h"
 #include "proxy/session/worker_pool.h"
 
 namespace mcpgw::proxy {
+namespace {
+
+bool IsInitialize(const protocol::Message& request) {
+  const RequestMethod* method = FindMethod(request.method);
+  return method != nullptr && method->handler == MethodHandler::kInitialize;
+}
+
+}  // namespace
 
 StdioServer::StdioServer(const GatewaySettings& settings, const SessionServices& services,
                          upstream::UpstreamSet& upstreams, int in_fd, int out_fd,
@@ -96,6 +105,11 @@ void StdioServer::ServeBatch(Serving& serving, protocol::Frame& frame) {
     if (!entry.ok()) {
       log::Warn("unreadable message in a batch from the client: {}", entry.status().message());
       reply->Answer(slot++, protocol::ReplyToUnreadableFrame(entry.status()));
+    } else if (entry->is_request() && IsInitialize(*entry)) {
+      reply->Answer(slot++, protocol::MakeError(entry->id,
+                                                protocol::ToRpcError(
+                                                    {protocol::StatusCode::kInvalidMessage,
+                                                     "initialize must not be part of a batch"})));
     } else if (entry->is_request()) {
       ClientSink sink = reply->SinkFor(slot++, entry->id, serving.to_client);
       Handle(serving, std::move(entry).value(), std::move(sink));

@@ -77,14 +77,16 @@ describe("JSON-RPC batches over stdio", () => {
         { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: "nobody" } },
         { jsonrpc: "1.0", id: "b3", method: "ping" },
         { jsonrpc: "2.0", id: "b4", method: "no/such/method" },
+        { jsonrpc: "2.0", id: "b5", method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } },
       ]),
     );
     const answer = await arrays.next(20000, "the batch's answer");
     assert.deepEqual(
       answer.map((m) => m.id),
-      ["b1", "b2", null, "b3", "b4"],
+      ["b1", "b2", null, "b3", "b4", "b5"],
       JSON.stringify(answer),
     );
+    assert.equal(answer[5].error.code, -32600, "initialize is not part of a batch");
     assert.deepEqual(answer[0].result, {});
     assert.equal(answer[1].result.content[0].text, "Echo: in a batch");
     assert.equal(answer[2].error.code, -32600);
@@ -170,15 +172,20 @@ describe("JSON-RPC batches over Streamable HTTP", () => {
   test("a 2025-03-26 session's batch gets a JSON array of its answers; notifications alone get 202", { timeout: 60000 }, async () => {
     const headers = await session("2025-03-26");
     await waitForEcho(headers);
-    const res = await post(gw.url, [ping(1), echo(2, "over http"), { jsonrpc: "2.0", id: 3 }, { jsonrpc: "2.0", method: "notifications/initialized" }], headers);
+    const res = await post(
+      gw.url,
+      [ping(1), echo(2, "over http"), { jsonrpc: "2.0", id: 3 }, { jsonrpc: "2.0", method: "notifications/initialized" }, initializeRequest(4, "2025-03-26")],
+      headers,
+    );
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type"), /^application\/json/);
     const answer = await res.json();
     assert.ok(Array.isArray(answer), JSON.stringify(answer));
-    assert.deepEqual(answer.map((m) => m.id), [1, 2, 3]);
+    assert.deepEqual(answer.map((m) => m.id), [1, 2, 3, 4]);
     assert.deepEqual(answer[0].result, {});
     assert.equal(answer[1].result.content[0].text, "Echo: over http");
     assert.equal(answer[2].error.code, -32600);
+    assert.equal(answer[3].error.code, -32600, "initialize is not part of a batch");
 
     const quiet = await post(gw.url, [{ jsonrpc: "2.0", method: "notifications/initialized" }, { jsonrpc: "2.0", id: 99, result: {} }], headers);
     assert.equal(quiet.status, 202);
