@@ -69,9 +69,9 @@ class Gateway : public upstream::UpstreamObserver, public Registry::Target {
   HubUpstreams hub_upstreams_{upstreams_};
   TaskRegistry tasks_;
   NotificationHub hub_{hub_upstreams_, &tasks_};
-  const SessionServices session_services_{catalog_,       upstreams_, config_.permissions,
-                                          rate_limiter_,  arguments_, audit_,
-                                          metrics_,       hub_,       tasks_};
+  const SessionServices session_services_{catalog_,      upstreams_, config_.permissions,
+                                          rate_limiter_, arguments_, audit_,
+                                          metrics_,      hub_,       tasks_};
 };
 
 }  // namespace mcpgw::proxy

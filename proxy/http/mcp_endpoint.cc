@@ -27,9 +27,9 @@ std::optional<protocol::Frame> ReadFrame(const httplib::Request& req, httplib::R
     }
   }
   protocol::Result<protocol::Frame> frame = protocol::ParseFrame(req.body, max_json_depth);
-  protocol::Status failed = !frame.ok()        ? frame.status()
-                            : frame->batch     ? protocol::Status::Ok()
-                                               : frame->entries.front().status();
+  protocol::Status failed = !frame.ok()    ? frame.status()
+                            : frame->batch ? protocol::Status::Ok()
+                                           : frame->entries.front().status();
   if (failed.ok()) return std::move(frame).value();
   res.status = 400;
   res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(failed)),

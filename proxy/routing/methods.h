@@ -28,8 +28,8 @@ enum class MethodHandler {
   kSubscribe,    // counted per session by the hub: only the first subscription reaches it
   kUnsubscribe,  // counted likewise: only the last unsubscription reaches it
   // The upstream that owns the task params.taskId names (TaskRegistry), when the caller owns it:
-  kTask,         // gets the request with the upstream's task id; the answer gets the gateway's
-  kTaskList,     // the caller's own tasks, merged from the tasks/list of each upstream holding one
+  kTask,      // gets the request with the upstream's task id; the answer gets the gateway's
+  kTaskList,  // the caller's own tasks, merged from the tasks/list of each upstream holding one
 };
 
 // The item a routed request reaches: where params name it, how the Catalog resolves that name,

@@ -21,7 +21,8 @@ ClientSink BatchReply::SinkFor(std::size_t slot, const Json& id, ClientSink pass
     std::lock_guard lock(mutex_);
     ids_.at(slot) = id.dump();
   }
-  return [batch = shared_from_this(), slot, passthrough = std::move(passthrough)](const Message& message) {
+  return [batch = shared_from_this(), slot,
+          passthrough = std::move(passthrough)](const Message& message) {
     if (message.is_response()) return batch->Settle(slot, message);
     passthrough(message);
   };

@@ -56,20 +56,20 @@ class TaskListMerge {
   }
 
  private:
-  // In the order the caller created them; a task its upstream listed in full but no longer
-  // has is left out.
+  // In the order the caller created them, as their upstream listed them. A task missing from
+  // a listing read in full is gone; from one that failed or was cut short, it shows its last
+  // known state.
   void Answer() {
     Json tasks = Json::array();
     for (TaskRegistry::Owned& task : owned_) {
-      if (unlisted_.contains(task.ref.server)) {
-        if (task.last.is_object()) tasks.push_back(std::move(task.last));
-        continue;
-      }
       auto& listed = listed_[task.ref.server];
       auto found = listed.find(task.ref.upstream_id);
-      if (found == listed.end()) continue;
-      found->second["taskId"] = task.id;
-      tasks.push_back(std::move(found->second));
+      if (found != listed.end()) {
+        found->second["taskId"] = task.id;
+        tasks.push_back(std::move(found->second));
+      } else if (unlisted_.contains(task.ref.server) && task.last.is_object()) {
+        tasks.push_back(std::move(task.last));
+      }
     }
     responder_.Answer(Json{{"tasks", std::move(tasks)}});
   }
@@ -78,35 +78,32 @@ class TaskListMerge {
   const Responder responder_;
   std::set<std::string> servers_;
   std::mutex mutex_;
-  std::size_t pending_ = 0;                                  // guarded by mutex_
-  std::set<std::string> unlisted_;                           // guarded by mutex_
+  std::size_t pending_ = 0;                                    // guarded by mutex_
+  std::set<std::string> unlisted_;                             // guarded by mutex_
   std::map<std::string, std::map<std::string, Json>> listed_;  // guarded by mutex_
 };
 
 // Reads `server`'s tasks/list from `cursor` on, page by page, into merge.
-void ListPages(std::shared_ptr<TaskListMerge> merge, upstream::UpstreamPtr upstream,
-               Json cursor, int page) {
+void ListPages(std::shared_ptr<TaskListMerge> merge, upstream::UpstreamPtr upstream, Json cursor,
+               int page) {
   Json params = Json::object();
   if (!cursor.is_null()) params["cursor"] = cursor;
-  upstream->Call("tasks/list", std::move(params),
-                 [merge, upstream, page](Result<Json> outcome) {
-                   const std::string& server = upstream->name();
-                   if (!outcome.ok() || !outcome->is_object()) return merge->Finish(server, false);
-                   merge->AddPage(server, outcome->value("tasks", Json()));
-                   auto next = outcome->find("nextCursor");
-                   if (next == outcome->end() || !next->is_string()) {
-                     return merge->Finish(server, true);
-                   }
-                   if (page + 1 >= kMaxListPages) return merge->Finish(server, false);
-                   ListPages(merge, upstream, *next, page + 1);
-                 });
+  upstream->Call("tasks/list", std::move(params), [merge, upstream, page](Result<Json> outcome) {
+    const std::string& server = upstream->name();
+    if (!outcome.ok() || !outcome->is_object()) return merge->Finish(server, false);
+    merge->AddPage(server, outcome->value("tasks", Json()));
+    auto next = outcome->find("nextCursor");
+    if (next == outcome->end() || !next->is_string()) {
+      return merge->Finish(server, true);
+    }
+    if (page + 1 >= kMaxListPages) return merge->Finish(server, false);
+    ListPages(merge, upstream, *next, page + 1);
+  });
 }
 
 }  // namespace
 
-TaskRegistry::Owner Session::TaskOwner() const {
-  return {access_.principal().name, this};
-}
+TaskRegistry::Owner Session::TaskOwner() const { return {access_.principal().name, this}; }
 
 Responder Session::CreatingTask(const Responder& responder, const std::string& server) const {
   Responder creating = responder;

@@ -74,10 +74,10 @@ void StdioServer::Handle(Serving& serving, protocol::Message message, ClientSink
     session.HandleRequest(std::move(message), std::move(reply_sink));
   } else if (message.is_request()) {
     // A list request may wait for upstreams still starting; meanwhile the loop reads on.
-    serving.workers.Submit([&session, sink = std::move(reply_sink),
-                            request = std::move(message)]() mutable {
-      session.HandleRequest(std::move(request), sink);
-    });
+    serving.workers.Submit(
+        [&session, sink = std::move(reply_sink), request = std::move(message)]() mutable {
+          session.HandleRequest(std::move(request), sink);
+        });
   } else if (message.is_notification()) {
     if (message.method == "notifications/cancelled") serving.batches.Cancelled(message);
     session.HandleNotification(message);

@@ -93,8 +93,8 @@ class TaskRegistry {
     Ref ref;
     Owner owner;
     protocol::Json last;
-    std::uint64_t order = 0;       // creation order
-    Clock::time_point expires;     // max(): no ttl
+    std::uint64_t order = 0;    // creation order
+    Clock::time_point expires;  // max(): no ttl
   };
   using UpstreamKey = std::pair<std::string, std::string>;  // server, upstream id
 
@@ -108,10 +108,10 @@ class TaskRegistry {
   const std::size_t max_tasks_;
   const std::function<Clock::time_point()> now_;
   std::mutex mutex_;
-  std::map<std::string, Entry, std::less<>> tasks_;     // by gateway id; guarded by mutex_
-  std::map<UpstreamKey, std::string> by_upstream_;      // gateway id; guarded by mutex_
-  std::map<std::uint64_t, std::string> by_order_;       // gateway id; guarded by mutex_
-  std::uint64_t next_order_ = 0;                        // guarded by mutex_
+  std::map<std::string, Entry, std::less<>> tasks_;           // by gateway id; guarded by mutex_
+  std::map<UpstreamKey, std::string> by_upstream_;            // gateway id; guarded by mutex_
+  std::map<std::uint64_t, std::string> by_order_;             // gateway id; guarded by mutex_
+  std::uint64_t next_order_ = 0;                              // guarded by mutex_
   Clock::time_point next_expiry_ = Clock::time_point::max();  // guarded by mutex_
 };
 

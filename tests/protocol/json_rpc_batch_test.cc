@@ -16,10 +16,9 @@ TEST_CASE("ParseFrame reads a single message as a frame of one, not a batch") {
 }
 
 TEST_CASE("ParseFrame reads a batch of requests, notifications and responses in order") {
-  auto frame = ParseFrame(
-      R"(  [{"jsonrpc":"2.0","id":1,"method":"ping"},)"
-      R"({"jsonrpc":"2.0","method":"notifications/initialized"},)"
-      R"({"jsonrpc":"2.0","id":"r","result":{}}])");
+  auto frame = ParseFrame(R"(  [{"jsonrpc":"2.0","id":1,"method":"ping"},)"
+                          R"({"jsonrpc":"2.0","method":"notifications/initialized"},)"
+                          R"({"jsonrpc":"2.0","id":"r","result":{}}])");
   REQUIRE(frame.ok());
   CHECK(frame->batch);
   REQUIRE(frame->entries.size() == 3);

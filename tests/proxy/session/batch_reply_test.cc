@@ -21,7 +21,8 @@ struct Sent {
 
 TEST_CASE("BatchReply sends one array in the batch's order once every request is answered") {
   Sent sent;
-  auto reply = std::make_shared<BatchReply>(3, [&sent](std::string a) { sent.arrays.push_back(a); });
+  auto reply =
+      std::make_shared<BatchReply>(3, [&sent](std::string a) { sent.arrays.push_back(a); });
   ClientSink first = reply->SinkFor(0, 1, sent.passthrough);
   reply->Answer(1, protocol::MakeError(nullptr, {-32600, "Invalid Request", nullptr}));
   ClientSink third = reply->SinkFor(2, "c", sent.passthrough);
@@ -47,7 +48,8 @@ TEST_CASE("BatchReply sends one array in the batch's order once every request is
 TEST_CASE("A cancelled request is left out of the array; all cancelled sends nothing") {
   Sent sent;
   OpenBatches open;
-  auto reply = std::make_shared<BatchReply>(2, [&sent](std::string a) { sent.arrays.push_back(a); });
+  auto reply =
+      std::make_shared<BatchReply>(2, [&sent](std::string a) { sent.arrays.push_back(a); });
   open.Add(reply);
   ClientSink a = reply->SinkFor(0, "a", sent.passthrough);
   ClientSink b = reply->SinkFor(1, "b", sent.passthrough);
@@ -59,7 +61,8 @@ TEST_CASE("A cancelled request is left out of the array; all cancelled sends not
   REQUIRE(array.size() == 1);
   CHECK(array[0]["id"] == "b");
 
-  auto quiet = std::make_shared<BatchReply>(1, [&sent](std::string a) { sent.arrays.push_back(a); });
+  auto quiet =
+      std::make_shared<BatchReply>(1, [&sent](std::string a) { sent.arrays.push_back(a); });
   open.Add(quiet);
   (void)quiet->SinkFor(0, 7, sent.passthrough);
   open.Cancelled(protocol::MakeNotification("notifications/cancelled", {{"requestId", 7}}));

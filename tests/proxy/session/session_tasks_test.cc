@@ -17,8 +17,8 @@ namespace {
 using mcpgw::testing::InMemoryServer;
 using mcpgw::testing::ServerOffer;
 using protocol::Json;
-using protocol::Message;
 using protocol::MakeRequest;
+using protocol::Message;
 
 // What one client reads; Answer waits (boundedly) for the answer to an id.
 class Inbox {
@@ -72,7 +72,8 @@ Config TwoServers() {
 }
 
 Json Task(const std::string& id, const std::string& status) {
-  return {{"taskId", id}, {"status", status}, {"createdAt", "2025-11-25T10:30:00Z"}, {"ttl", 60000}};
+  return {
+      {"taskId", id}, {"status", status}, {"createdAt", "2025-11-25T10:30:00Z"}, {"ttl", 60000}};
 }
 
 // Sends `server` the next message it got back as answered with `result`; returns that message.
@@ -105,12 +106,14 @@ TEST_CASE("Tasks get gateway ids, are routed to their upstream, and reach their 
   // Both upstreams call their task "1"; the client gets two different ids of the gateway's.
   const Json task_param = {{"ttl", 60000}};
   as_alice.HandleRequest(
-      MakeRequest(1, "tools/call", {{"name", "a__work"}, {"arguments", Json::object()}, {"task", task_param}}),
+      MakeRequest(1, "tools/call",
+                  {{"name", "a__work"}, {"arguments", Json::object()}, {"task", task_param}}),
       alice.sink);
   Message to_a = AnswerNext(a, {{"task", Task("1", "working")}});
   CHECK(to_a.params["task"] == task_param);
   as_alice.HandleRequest(
-      MakeRequest(2, "tools/call", {{"name", "b__work"}, {"arguments", Json::object()}, {"task", task_param}}),
+      MakeRequest(2, "tools/call",
+                  {{"name", "b__work"}, {"arguments", Json::object()}, {"task", task_param}}),
       alice.sink);
   AnswerNext(b, {{"task", Task("1", "working")}});
   const std::string id_a = alice.Answer(1).result["task"]["taskId"].get<std::string>();
