@@ -7,6 +7,9 @@ Status Invalid(std::string why) { return {StatusCode::kInvalidMessage, std::move
 
 bool IsValidId(const Json& id) { return id.is_string() || id.is_number_integer(); }
 
+// One parsed value as a message (consumed); the status names what makes it none.
+Result<Message> ParseValue(Json& parsed);
+
 Result<Message> ParseCall(Json& object) {
   Message message;
   const Json& method = object["method"];
@@ -110,6 +113,35 @@ Result<Message> ParseMessage(std::string_view text, std::size_t max_depth) {
   if (parsed.is_discarded()) {
     return Status(StatusCode::kParse, "Parse error: not valid JSON", FindTopLevelId(text));
   }
+  return ParseValue(parsed);
+}
+
+Result<Frame> ParseFrame(std::string_view text, std::size_t max_depth, std::size_t max_entries) {
+  Frame frame;
+  if (!StartsWithArray(text)) {
+    frame.entries.push_back(ParseMessage(text, max_depth));
+    return frame;
+  }
+  frame.batch = true;
+  // The array is one level more than each of its entries.
+  if (NestedDeeperThan(text, max_depth + 1)) {
+    return Invalid("arrays and objects nest deeper than " + std::to_string(max_depth) + " levels");
+  }
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return Status(StatusCode::kParse, "Parse error: not valid JSON");
+  if (parsed.empty()) return Invalid("an empty batch");
+  if (parsed.size() > max_entries) {
+    return Invalid("a batch of " + std::to_string(parsed.size()) + " messages; at most " +
+                   std::to_string(max_entries) + " are accepted");
+  }
+  frame.entries.reserve(parsed.size());
+  for (Json& entry : parsed) frame.entries.push_back(ParseValue(entry));
+  return frame;
+}
+
+namespace {
+
+Result<Message> ParseValue(Json& parsed) {
   if (!parsed.is_object()) return Invalid("a JSON-RPC message must be a JSON object");
   // Kept before parsing consumes it, so an invalid request can be answered under its own id.
   Json id = parsed.contains("id") && IsValidId(parsed["id"]) ? parsed["id"] : Json();
@@ -121,6 +153,8 @@ Result<Message> ParseMessage(std::string_view text, std::size_t max_depth) {
   if (message.ok() || id.is_null()) return message;
   return Status(StatusCode::kInvalidMessage, message.status().message(), std::move(id));
 }
+
+}  // namespace
 
 std::string Serialize(const Message& message) {
   // Written field by field (keys in the order nlohmann would sort them) instead of through a

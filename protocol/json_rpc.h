@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mcpgw::protocol {
 
@@ -72,6 +73,26 @@ Message MakeError(Json id, RpcError error);
 // (batches included: the revisions this gateway negotiates have no batching). When the text has
 // a top-level string or integer "id", the failed status's detail() holds it.
 Result<Message> ParseMessage(std::string_view text, std::size_t max_depth = kDefaultMaxJsonDepth);
+
+// The most messages one JSON-RPC batch may hold (README "Batches"); a longer batch is refused whole.
+inline constexpr std::size_t kMaxBatchEntries = 100;
+
+// One line (stdio) or POST body: a single message, or a JSON-RPC batch of them.
+struct Frame {
+  bool batch = false;  // the text was a JSON array
+  // The one message (batch == false), or each entry of the batch in order. An entry that is not
+  // a valid message is a failed status, as ParseMessage gives it (ReplyToUnreadableFrame answers
+  // it), so a bad entry costs that entry only.
+  std::vector<Result<Message>> entries;
+};
+
+// Parses text that may be a batch. Text whose first character (after whitespace) is not '[' is
+// one message: entries holds ParseMessage's outcome. A batch is checked whole before anything
+// is parsed: its entries may nest as deep as a single message (max_depth, plus the array
+// itself), and it must be JSON (kParse), non-empty and hold at most max_entries messages
+// (kInvalidMessage); such a failure costs the whole frame. Never throws, never recurses.
+Result<Frame> ParseFrame(std::string_view text, std::size_t max_depth = kDefaultMaxJsonDepth,
+                         std::size_t max_entries = kMaxBatchEntries);
 
 // The message as compact one-line JSON (no embedded newlines), without a trailing newline.
 std::string Serialize(const Message& message);

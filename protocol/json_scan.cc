@@ -91,6 +91,8 @@ bool NestedDeeperThan(std::string_view text, std::size_t max_depth) {
   return false;
 }
 
+bool StartsWithArray(std::string_view text) { return TrimLeft(text).starts_with('['); }
+
 Json FindTopLevelId(std::string_view text) {
   text = TrimLeft(text);
   if (!text.starts_with('{')) return nullptr;

@@ -17,6 +17,9 @@ inline constexpr std::size_t kDefaultMaxJsonDepth = 64;
 // inside strings do not count. Stops at the first bracket past the limit.
 bool NestedDeeperThan(std::string_view text, std::size_t max_depth);
 
+// True when the first character of text after whitespace is '[': a JSON-RPC batch, if anything.
+bool StartsWithArray(std::string_view text);
+
 // The "id" member of the top-level object in text, when it is a string or an integer, else
 // null. Reads only as far as needed, so it works on text that is cut short, too deep or not
 // valid JSON after the id.

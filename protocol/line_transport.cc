@@ -15,7 +15,7 @@ LineTransport::LineTransport(int read_fd, int write_fd, std::size_t max_message_
       framer_(
           max_message_bytes,
           [this, max_json_depth](std::string_view line) {
-            ready_.push_back(ParseMessage(line, max_json_depth));
+            ready_.push_back(ParseFrame(line, max_json_depth));
           },
           [this, max_message_bytes](std::string_view head, std::string_view tail) {
             Json id = FindTopLevelId(head);
@@ -58,13 +58,22 @@ bool LineTransport::ReadMore() {
 }
 
 Result<Message> LineTransport::Receive() {
+  Result<Frame> frame = ReceiveFrame();
+  if (!frame.ok()) return frame.status();  // a batch that failed whole fails here too
+  if (frame->batch) {
+    return Status(StatusCode::kInvalidMessage, "a JSON-RPC message must be a JSON object");
+  }
+  return std::move(frame->entries.front());
+}
+
+Result<Frame> LineTransport::ReceiveFrame() {
   while (ready_.empty()) {
     if (input_ended_ || !ReadMore()) {
       input_ended_ = true;
       return Status(StatusCode::kClosed, "end of stream");
     }
   }
-  Result<Message> next = std::move(ready_.front());
+  Result<Frame> next = std::move(ready_.front());
   ready_.pop_front();
   return next;
 }

@@ -23,7 +23,12 @@ class LineTransport : public Transport {
   LineTransport(const LineTransport&) = delete;
   LineTransport& operator=(const LineTransport&) = delete;
 
+  // A batch line is refused here as it always was (kInvalidMessage): only ReceiveFrame reads one.
   Result<Message> Receive() override;
+  // Like Receive, but a line holding a JSON-RPC batch arrives whole (ParseFrame, with at most
+  // kMaxBatchEntries entries), for the one peer that may send batches: a client on 2025-03-26.
+  // Reader thread only.
+  Result<Frame> ReceiveFrame();
   Status Send(const Message& message) override;
   void Close() override;
 
@@ -45,7 +50,7 @@ class LineTransport : public Transport {
   std::atomic<bool> closed_{false};
   std::atomic<bool> stop_receiving_{false};
   bool input_ended_ = false;           // reader thread only; sending may still go on
-  std::deque<Result<Message>> ready_;  // reader thread only
+  std::deque<Result<Frame>> ready_;    // reader thread only
   LineFramer framer_;                  // reader thread only
   std::mutex write_mutex_;
 };

@@ -13,6 +13,10 @@ inline constexpr std::string_view kLatestSessionRevision = kSessionRevisions.bac
 
 bool IsSupportedRevision(std::string_view revision);
 
+// Whether a peer on `revision` may send JSON-RPC batches: only 2025-03-26 has them (2025-06-18
+// removed them again).
+bool AcceptsBatches(std::string_view revision);
+
 // The revision to answer an initialize with: the client's when supported, else the newest.
 std::string_view NegotiateRevision(std::string_view requested);
 

@@ -10,6 +10,7 @@
 #include "proxy/session/hub_upstreams.h"
 #include "proxy/session/notification_hub.h"
 #include "proxy/session/session_services.h"
+#include "proxy/session/task_registry.h"
 #include "upstream/server_diff.h"
 #include "upstream/upstream.h"
 #include "upstream/upstream_set.h"
@@ -77,12 +78,14 @@ class Gateway : public upstream::UpstreamObserver, public Registry::Target {
   Metrics metrics_{config_};
   upstream::UpstreamSet upstreams_;
   HubUpstreams hub_upstreams_{upstreams_};
-  NotificationHub hub_{hub_upstreams_};
+  TaskRegistry tasks_;
+  NotificationHub hub_{hub_upstreams_, &tasks_};
   std::mutex client_mutex_;
   protocol::Json client_capabilities_;  // guarded by client_mutex_
   bool one_client_ = false;             // guarded by client_mutex_
-  const SessionServices session_services_{
-      catalog_, upstreams_, config_.permissions, rate_limiter_, arguments_, audit_, metrics_, hub_};
+  const SessionServices session_services_{catalog_,      upstreams_, config_.permissions,
+                                          rate_limiter_, arguments_, audit_,
+                                          metrics_,      hub_,       tasks_};
 };
 
 }  // namespace mcpgw::proxy

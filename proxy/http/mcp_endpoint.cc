@@ -18,9 +18,9 @@ constexpr const char* kSessionHeader = "Mcp-Session-Id";
 constexpr std::string_view kFirstPrimedRevision = "2025-11-25";
 constexpr long kRetryMs = 1000;
 
-// The message a POST carries, or the 400 that says why there is none.
-std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Response& res,
-                                   std::size_t max_json_depth) {
+// The message (or batch) a POST carries, or the 400 that says why there is none.
+std::optional<protocol::Frame> ReadFrame(const httplib::Request& req, httplib::Response& res,
+                                         std::size_t max_json_depth) {
   for (const HttpCheck& check :
        {CheckPostAccept(req.get_header_value("Accept")),
         CheckContentType(req.get_header_value("Content-Type")),
@@ -30,10 +30,13 @@ std::optional<Message> ReadMessage(const httplib::Request& req, httplib::Respons
       return std::nullopt;
     }
   }
-  protocol::Result<Message> message = protocol::ParseMessage(req.body, max_json_depth);
-  if (message.ok()) return std::move(message).value();
+  protocol::Result<protocol::Frame> frame = protocol::ParseFrame(req.body, max_json_depth);
+  protocol::Status failed = !frame.ok()    ? frame.status()
+                            : frame->batch ? protocol::Status::Ok()
+                                           : frame->entries.front().status();
+  if (failed.ok()) return std::move(frame).value();
   res.status = 400;
-  res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(message.status())),
+  res.set_content(protocol::Serialize(protocol::ReplyToUnreadableFrame(failed)),
                   "application/json");
   return std::nullopt;
 }
@@ -83,8 +86,10 @@ std::shared_ptr<HttpSession> McpEndpoint::FindSession(const httplib::Request& re
 }
 
 void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
-  std::optional<Message> message = ReadMessage(req, res, max_json_depth_);
-  if (!message) return;
+  std::optional<protocol::Frame> frame = ReadFrame(req, res, max_json_depth_);
+  if (!frame) return;
+  if (frame->batch) return PostBatch(req, std::move(*frame), res);
+  std::optional<Message> message = std::move(frame->entries.front()).value();
   if (message->is_request() && message->method == "initialize") {
     std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
     if (!principal) return;
@@ -94,15 +99,19 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
   if (!session) return;
   if (message->is_request()) return Answer(session, std::move(*message), Version(req), res);
   if (message->is_notification()) {
-    if (message->method == "notifications/cancelled" && message->params.is_object() &&
-        message->params.contains("requestId")) {
-      session->CancelPending(message->params["requestId"].dump());
-    }
-    session->session().HandleNotification(*message);
+    Notify(*session, *message);
   } else {
     session->session().HandleResponse(*message);
   }
   res.status = 202;
+}
+
+void McpEndpoint::Notify(HttpSession& session, const Message& notification) {
+  if (notification.method == "notifications/cancelled" && notification.params.is_object() &&
+      notification.params.contains("requestId")) {
+    session.CancelPending(notification.params["requestId"].dump());
+  }
+  session.session().HandleNotification(notification);
 }
 
 void McpEndpoint::Initialize(Message request, policy::Principal principal,

@@ -11,7 +11,8 @@
 
 namespace mcpgw::proxy {
 
-// The Streamable HTTP endpoint (/mcp): POST carries one JSON-RPC message, GET opens the
+// The Streamable HTTP endpoint (/mcp): POST carries one JSON-RPC message (or, on 2025-03-26, a
+// batch), GET opens the
 // session's stream for server-initiated messages, DELETE ends the session. Checks Accept,
 // Content-Type, MCP-Protocol-Version and Mcp-Session-Id; Origin and Host are checked before
 // routing (HttpServer). Handlers run on the HTTP connection threads, any number at once.
@@ -40,11 +41,18 @@ class McpEndpoint {
   // else the refusal was sent (401 for a bad key, 404 for an unknown session or one issued to
   // another principal) and null returned.
   std::shared_ptr<HttpSession> FindSession(const httplib::Request& req, httplib::Response& res);
+  // A notification from the client; notifications/cancelled also releases the request's POST.
+  void Notify(HttpSession& session, const protocol::Message& notification);
   void Initialize(protocol::Message request, policy::Principal principal,
                   httplib::Response& res);
   void Answer(const std::shared_ptr<HttpSession>& session, protocol::Message request,
               const std::string& version, httplib::Response& res);
   std::string Version(const httplib::Request& req) const;
+  // A POST holding a batch (batch_post.cc, README "Batches"): for a session on 2025-03-26,
+  // each entry is handled as if it came alone; the answers go back as one JSON array, or as an
+  // SSE stream when notifications for the requests came first; only notifications and
+  // responses: 202. Any other session gets 400 with one -32600.
+  void PostBatch(const httplib::Request& req, protocol::Frame frame, httplib::Response& res);
 
   HttpSessionRegistry& sessions_;
   const SessionTokens& tokens_;

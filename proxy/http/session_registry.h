@@ -71,8 +71,10 @@ class HttpSession {
   // upstream. Idempotent.
   void End();
 
- private:
+  // Sends a message to the client on the session's GET stream; dropped when none is open.
   void Notify(const protocol::Message& notification);
+
+ private:
   std::shared_ptr<EventStream> NewStream(bool ends_with_response) const;
   void KeepLocked(const std::shared_ptr<EventStream>& stream);  // mutex_ held
 

@@ -27,6 +27,9 @@ enum class MethodHandler {
   kForward,      // gets the request with the item's real name
   kSubscribe,    // counted per session by the hub: only the first subscription reaches it
   kUnsubscribe,  // counted likewise: only the last unsubscription reaches it
+  // The upstream that owns the task params.taskId names (TaskRegistry), when the caller owns it:
+  kTask,      // gets the request with the upstream's task id; the answer gets the gateway's
+  kTaskList,  // the caller's own tasks, merged from the tasks/list of each upstream holding one
 };
 
 // The item a routed request reaches: where params name it, how the Catalog resolves that name,
@@ -65,6 +68,9 @@ struct RequestMethod {
   // Calls a tool: its arguments are checked against the tool's input schema, and the upstream's
   // time to answer is the tool-call latency of its server.
   bool calls_tool = false;
+  // May be task-augmented (params.task): a CreateTaskResult's task is registered under an id of
+  // the gateway's (README "Tasks").
+  bool creates_task = false;
 };
 
 inline constexpr ListMethod kToolsList = {CatalogList::kTools, "tools", &Catalog::Tools, "name",
@@ -87,7 +93,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .item = MethodItem::kTool,
      .rate_limited = true,
      .audit = AuditKind::kAlways,
-     .calls_tool = true},
+     .calls_tool = true,
+     .creates_task = true},
     {.name = "prompts/list", .handler = MethodHandler::kList, .list = &kPromptsList},
     {.name = "prompts/get",
      .handler = MethodHandler::kForward,
@@ -122,6 +129,12 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .rate_limited = true,
      .audit = AuditKind::kDenials},
     {.name = "logging/setLevel", .handler = MethodHandler::kSetLogLevel},
+    // A task is reached by the caller that created it (the registry checks the owner); the
+    // level and the rate were decided when it was created.
+    {.name = "tasks/get", .handler = MethodHandler::kTask},
+    {.name = "tasks/result", .handler = MethodHandler::kTask},
+    {.name = "tasks/cancel", .handler = MethodHandler::kTask},
+    {.name = "tasks/list", .handler = MethodHandler::kTaskList},
 };
 inline constexpr std::size_t kRequestMethodCount = std::size(kRequestMethods);
 

@@ -2,6 +2,7 @@
 
 #include "protocol/log.h"
 #include "proxy/routing/resource_uri.h"
+#include "proxy/session/task_registry.h"
 
 #include <algorithm>
 #include <array>
@@ -64,7 +65,8 @@ std::string ResourceKey(std::string_view uri) {
   return canonical.ok() ? std::move(canonical).value() : std::string(uri);
 }
 
-NotificationHub::NotificationHub(Upstreams& upstreams) : upstreams_(upstreams) {}
+NotificationHub::NotificationHub(Upstreams& upstreams, TaskRegistry* tasks)
+    : upstreams_(upstreams), tasks_(tasks) {}
 
 void NotificationHub::Join(Member* member) {
   const std::vector<std::string> servers = upstreams_.Names();
@@ -83,6 +85,8 @@ void NotificationHub::Leave(Member* member) {
   {
     std::lock_guard lock(mutex_);
     members_.erase(member);
+    // Under mutex_, so no task status can reach a later member at the same address.
+    if (tasks_ != nullptr) tasks_->SessionEnded(member);
     for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
       const SubscriptionKey key = (it++)->first;  // Remove may erase the entry
       // Sent even when not confirmed: a subscribe still in flight may yet succeed.
@@ -186,6 +190,8 @@ void NotificationHub::FromUpstream(const std::string& server, const Message& not
     DeliverUpdate(server, notification);
   } else if (notification.method == "notifications/elicitation/complete") {
     DeliverElicitationComplete(server, notification);
+  } else if (notification.method == "notifications/tasks/status") {
+    DeliverTaskStatus(server, notification);
   } else {
     log::Debug("[{}] dropped notification {}", server, notification.method);
   }
@@ -229,6 +235,18 @@ void NotificationHub::DeliverUpdate(const std::string& server, const Message& up
   for (Member* member : found->second.members) {
     if (member->access().MayRead(server, canonical)) member->Deliver(update);
   }
+}
+
+void NotificationHub::DeliverTaskStatus(const std::string& server, const Message& status) {
+  if (tasks_ == nullptr) return;
+  std::lock_guard lock(mutex_);
+  std::optional<TaskRegistry::Delivery> delivery = tasks_->StatusNotification(server, status);
+  if (!delivery) {
+    log::Debug("[{}] dropped a task status: no session owns the task", server);
+    return;
+  }
+  auto member = members_.find(const_cast<Member*>(delivery->session));
+  if (member != members_.end()) member->first->Deliver(delivery->notification);
 }
 
 void NotificationHub::Broadcast(const Message& notification) {

@@ -18,6 +18,7 @@ namespace mcpgw::proxy {
 
 // The key of params._meta that names the server an upstream's log line came from.
 inline constexpr std::string_view kServerMetaKey = "io.mcpgw/server";
+class TaskRegistry;
 
 // The one place every notification for the connected clients passes (README "Notifications").
 // It decides per session, with the session's Access, who gets what:
@@ -27,7 +28,9 @@ inline constexpr std::string_view kServerMetaKey = "io.mcpgw/server";
 //     params._meta[kServerMetaKey];
 //   - notifications/resources/updated goes to a session that subscribed to that URI on that
 //     server and may read it; an update nobody subscribed to is dropped;
-//   - list_changed goes to every session (it tells only that a merged list changed).
+//   - list_changed goes to every session (it tells only that a merged list changed);
+//   - notifications/tasks/status goes only to the session that created the task, under the
+//     gateway's task id (TaskRegistry); a status nobody owns is dropped.
 // It also owns what the sessions share upstream: subscriptions are counted per session (the
 // upstream unsubscribe goes out when the last subscriber leaves or its session ends), and each
 // upstream's log level is the lowest level asked for by a session that may read it (a session
@@ -65,7 +68,8 @@ class NotificationHub {
                       protocol::Json params) = 0;
   };
 
-  explicit NotificationHub(Upstreams& upstreams);
+  // `tasks` (borrowed, may be null: no task notifications are delivered) routes task status.
+  explicit NotificationHub(Upstreams& upstreams, TaskRegistry* tasks = nullptr);
   NotificationHub(const NotificationHub&) = delete;
   NotificationHub& operator=(const NotificationHub&) = delete;
 
@@ -121,6 +125,7 @@ class NotificationHub {
   void DeliverUpdate(const std::string& server, const protocol::Message& notification);
   // notifications/elicitation/complete goes to the one session that got that elicitation.
   void DeliverElicitationComplete(const std::string& server, const protocol::Message& notification);
+  void DeliverTaskStatus(const std::string& server, const protocol::Message& notification);
   // Removes member from the subscription; returns the subscription when it was its last member.
   std::optional<Subscription> Remove(Member* member, const SubscriptionKey& key);
   // Queues the lowest level the readers of each server want, where it changed. Caller holds
@@ -131,6 +136,7 @@ class NotificationHub {
   void SendQueued();
 
   Upstreams& upstreams_;
+  TaskRegistry* const tasks_;     // taken after mutex_ (its own lock never calls back here)
   std::mutex send_mutex_;         // taken before mutex_; held while deciding and sending
   std::vector<Outgoing> queued_;  // requests decided under mutex_; guarded by send_mutex_
   std::mutex mutex_;              // guards everything below; held while delivering

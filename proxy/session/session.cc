@@ -20,12 +20,19 @@ using protocol::StatusCode;
 namespace {
 
 // Everything the gateway can route. An upstream that lacks a feature answers with its own error.
-Json GatewayCapabilities() {
-  return {{"tools", {{"listChanged", true}}},
-          {"prompts", {{"listChanged", true}}},
-          {"resources", {{"listChanged", true}, {"subscribe", true}}},
-          {"completions", Json::object()},
-          {"logging", Json::object()}};
+// Tasks exist from 2025-11-25 on; the only task-augmented request a client sends is tools/call.
+Json GatewayCapabilities(std::string_view revision) {
+  Json capabilities = {{"tools", {{"listChanged", true}}},
+                       {"prompts", {{"listChanged", true}}},
+                       {"resources", {{"listChanged", true}, {"subscribe", true}}},
+                       {"completions", Json::object()},
+                       {"logging", Json::object()}};
+  if (revision >= "2025-11-25") {
+    capabilities["tasks"] = {{"list", Json::object()},
+                             {"cancel", Json::object()},
+                             {"requests", {{"tools", {{"call", Json::object()}}}}}};
+  }
+  return capabilities;
 }
 
 // What a server's request the client can no longer answer gets.
@@ -109,6 +116,10 @@ void Session::Dispatch(Message& request, const Responder& responder) {
     case MethodHandler::kSubscribe:
     case MethodHandler::kUnsubscribe:
       return RouteToUpstream(*method, request, std::move(params), responder);
+    case MethodHandler::kTask:
+      return RouteTask(request, std::move(params), responder);
+    case MethodHandler::kTaskList:
+      return ListTasks(responder);
   }
 }
 
@@ -143,6 +154,10 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
   }
   if (method.handler == MethodHandler::kUnsubscribe) {
     return Unsubscribe(request, responder, route->server, std::move(params));
+  }
+  if (method.creates_task && params.contains("task")) {
+    return Forward(request, CreatingTask(responder, route->server), route->server,
+                   std::move(params));
   }
   Forward(request, responder, route->server, std::move(params));
 }
@@ -189,9 +204,14 @@ Json Session::Initialize(const Json& params) {
     const Json* declared = protocol::FindMember(params, "capabilities");
     client_capabilities_ = declared && declared->is_object() ? *declared : Json::object();
   }
+  const std::string_view revision = protocol::NegotiateRevision(requested);
   MarkInitialized();
-  return {{"protocolVersion", protocol::NegotiateRevision(requested)},
-          {"capabilities", GatewayCapabilities()},
+  {
+    std::lock_guard lock(mutex_);
+    revision_ = revision;
+  }
+  return {{"protocolVersion", revision},
+          {"capabilities", GatewayCapabilities(revision)},
           {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
 }
 
@@ -412,6 +432,11 @@ void Session::CancelAll(const std::string& reason) {
 void Session::MarkInitialized() {
   std::lock_guard lock(mutex_);
   initialized_ = true;
+}
+
+std::string Session::negotiated_revision() {
+  std::lock_guard lock(mutex_);
+  return revision_;
 }
 
 bool Session::WaitForIdle(std::chrono::steady_clock::time_point deadline) {

@@ -72,6 +72,9 @@ class Session : public NotificationHub::Member {
   // Returns whether it became idle. Any thread.
   bool WaitForIdle(std::chrono::steady_clock::time_point deadline);
 
+  // The revision initialize negotiated; empty before initialize. Any thread.
+  std::string negotiated_revision();
+
   // NotificationHub::Member
   const Access& access() const override { return access_; }
   // Forwards what the hub decided this session gets, once the client has sent initialize.
@@ -139,6 +142,16 @@ class Session : public NotificationHub::Member {
   void FromOwnUpstream(const std::string& server, const protocol::Message& notification);
   void RecordCallId(const std::string& key, upstream::Upstream& upstream, upstream::CallId call_id);
   void SetLogLevel(const protocol::Json& params, const Reply& reply);
+  // Tasks (session_tasks.cc, README "Tasks"). The caller as a task's owner:
+  TaskRegistry::Owner TaskOwner() const;
+  // The responder of a task-augmented request to `server`: a CreateTaskResult in its answer is
+  // registered and the client gets the gateway's task id.
+  Responder CreatingTask(const Responder& responder, const std::string& server) const;
+  // tasks/get, tasks/result, tasks/cancel: to the upstream of the caller's task params.taskId.
+  void RouteTask(const protocol::Message& request, protocol::Json params,
+                 const Responder& responder);
+  // tasks/list: the caller's tasks, as each upstream holding some lists them.
+  void ListTasks(const Responder& responder);
   void CancelRequest(const protocol::Json& params);
 
   const SessionServices services_;
@@ -147,6 +160,7 @@ class Session : public NotificationHub::Member {
   std::mutex mutex_;
   std::condition_variable idle_;             // notified when in_flight_ shrinks
   bool initialized_ = false;                 // guarded by mutex_
+  std::string revision_;                     // negotiated by initialize; guarded by mutex_
   // What the client declared in initialize; null when unknown (a session initialized on
   // another replica): then every request is relayed and the client answers for itself.
   protocol::Json client_capabilities_;       // guarded by mutex_

@@ -7,11 +7,12 @@
 #include "proxy/observe/metrics.h"
 #include "proxy/routing/catalog.h"
 #include "proxy/session/notification_hub.h"
+#include "proxy/session/task_registry.h"
 #include "upstream/upstream_set.h"
 
 namespace mcpgw::proxy {
 
-// What every Session uses, shared by all of them. A struct rather than eight constructor
+// What every Session uses, shared by all of them. A struct rather than nine constructor
 // parameters: a Session is made in three places (stdio, Streamable HTTP, legacy SSE) that only
 // pass these through, so they take this once from the composition root. Borrowed: everything
 // must outlive the sessions.
@@ -24,6 +25,7 @@ struct SessionServices {
   AuditLog& audit;                         // the audit trail (README "Audit log")
   Metrics& metrics;                        // the counters /metrics shows (README "Metrics")
   NotificationHub& notifications;          // where every notification for the sessions passes
+  TaskRegistry& tasks;                     // the upstreams' tasks under the gateway's ids
 };
 
 }  // namespace mcpgw::proxy

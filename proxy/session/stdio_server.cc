@@ -2,10 +2,21 @@
 
 #include "protocol/json_field.h"
 #include "protocol/log.h"
+#include "protocol/rpc_errors.h"
+#include "protocol/version.h"
+#include "proxy/session/batch_reply.h"
 #include "proxy/session/session.h"
 #include "proxy/session/worker_pool.h"
 
 namespace mcpgw::proxy {
+namespace {
+
+bool IsInitialize(const protocol::Message& request) {
+  const RequestMethod* method = FindMethod(request.method);
+  return method != nullptr && method->handler == MethodHandler::kInitialize;
+}
+
+}  // namespace
 
 StdioServer::StdioServer(const GatewaySettings& settings, const SessionServices& services,
                          upstream::UpstreamSet& upstreams, int in_fd, int out_fd,
@@ -24,35 +35,23 @@ void StdioServer::Run() {
   };
   Session session(services_, to_client, principal_);
   WorkerPool workers(settings_.workers);
+  OpenBatches batches;
+  Serving serving{session, workers, batches, to_client};
   while (true) {
-    protocol::Result<protocol::Message> received = transport_.Receive();
+    protocol::Result<protocol::Frame> received = transport_.ReceiveFrame();
     if (!received.ok()) {
       if (received.status().code() == protocol::StatusCode::kClosed) break;
-      log::Warn("unreadable message from the client: {}", received.status().message());
-      (void)transport_.Send(protocol::ReplyToUnreadableFrame(received.status()));
+      ReplyUnreadable(received.status());
       continue;
     }
-    protocol::Message& message = received.value();
-    if (start_upstreams_) {
-      const bool initialize = message.is_request() && message.method == "initialize";
-      const protocol::Json* declared =
-          initialize ? protocol::FindMember(message.params, "capabilities") : nullptr;
-      std::exchange(start_upstreams_, nullptr)(declared ? *declared : protocol::Json::object());
-    }
-    if (message.is_request() && upstreams_.StartupSettled()) {
-      // Nothing in a request's dispatch waits once start-up has settled (a forwarded call
-      // returns as soon as it is written upstream), so it runs right here: one thread switch
-      // less on every call.
-      session.HandleRequest(std::move(message), to_client);
-    } else if (message.is_request()) {
-      // A list request may wait for upstreams still starting; meanwhile the loop reads on.
-      workers.Submit([&session, &to_client, request = std::move(message)]() mutable {
-        session.HandleRequest(std::move(request), to_client);
-      });
-    } else if (message.is_notification()) {
-      session.HandleNotification(message);
+    protocol::Frame& frame = received.value();
+    if (start_upstreams_) StartUpstreamsFor(frame);
+    if (frame.batch) {
+      ServeBatch(serving, frame);
+    } else if (!frame.entries.front().ok()) {
+      ReplyUnreadable(frame.entries.front().status());
     } else {
-      session.HandleResponse(message);
+      Handle(serving, std::move(frame.entries.front()).value(), to_client);
     }
   }
   log::Info("input ended; answering the requests already read, then shutting down");
@@ -62,6 +61,74 @@ void StdioServer::Run() {
     log::Warn("calls still waiting after {} ms fail now", drain_timeout.count());
   }
   upstreams_.Stop();  // fails the calls still waiting
+}
+
+void StdioServer::StartUpstreamsFor(const protocol::Frame& frame) {
+  const protocol::Result<protocol::Message>& first = frame.entries.front();
+  const bool initialize = !frame.batch && first.ok() && first->is_request() && IsInitialize(*first);
+  const protocol::Json* declared =
+      initialize ? protocol::FindMember(first->params, "capabilities") : nullptr;
+  std::exchange(start_upstreams_, nullptr)(declared ? *declared : protocol::Json::object());
+}
+
+void StdioServer::ReplyUnreadable(const protocol::Status& status) {
+  log::Warn("unreadable message from the client: {}", status.message());
+  (void)transport_.Send(protocol::ReplyToUnreadableFrame(status));
+}
+
+void StdioServer::Handle(Serving& serving, protocol::Message message, ClientSink reply_sink) {
+  Session& session = serving.session;
+  if (message.is_request() && upstreams_.StartupSettled()) {
+    // Nothing in a request's dispatch waits once start-up has settled (a forwarded call
+    // returns as soon as it is written upstream), so it runs right here: one thread switch
+    // less on every call.
+    session.HandleRequest(std::move(message), std::move(reply_sink));
+  } else if (message.is_request()) {
+    // A list request may wait for upstreams still starting; meanwhile the loop reads on.
+    serving.workers.Submit(
+        [&session, sink = std::move(reply_sink), request = std::move(message)]() mutable {
+          session.HandleRequest(std::move(request), sink);
+        });
+  } else if (message.is_notification()) {
+    if (message.method == "notifications/cancelled") serving.batches.Cancelled(message);
+    session.HandleNotification(message);
+  } else {
+    session.HandleResponse(message);
+  }
+}
+
+void StdioServer::ServeBatch(Serving& serving, protocol::Frame& frame) {
+  const std::string revision = serving.session.negotiated_revision();
+  if (!protocol::AcceptsBatches(revision)) {
+    return ReplyUnreadable({protocol::StatusCode::kInvalidMessage,
+                            "JSON-RPC batches are accepted only from clients on 2025-03-26" +
+                                (revision.empty() ? std::string(" (send initialize alone first)")
+                                                  : ", not " + revision)});
+  }
+  // One slot per entry that gets an answer: each request, and each entry that could not be read.
+  std::size_t slots = 0;
+  for (const auto& entry : frame.entries) slots += !entry.ok() || entry->is_request() ? 1 : 0;
+  auto reply = std::make_shared<BatchReply>(slots, [this](std::string array) {
+    if (!transport_.SendLine(array).ok()) log::Debug("client gone; dropped a batch answer");
+  });
+  serving.batches.Add(reply);
+  std::size_t slot = 0;
+  for (auto& entry : frame.entries) {
+    if (!entry.ok()) {
+      log::Warn("unreadable message in a batch from the client: {}", entry.status().message());
+      reply->Answer(slot++, protocol::ReplyToUnreadableFrame(entry.status()));
+    } else if (entry->is_request() && IsInitialize(*entry)) {
+      reply->Answer(slot++, protocol::MakeError(entry->id,
+                                                protocol::ToRpcError(
+                                                    {protocol::StatusCode::kInvalidMessage,
+                                                     "initialize must not be part of a batch"})));
+    } else if (entry->is_request()) {
+      ClientSink sink = reply->SinkFor(slot++, entry->id, serving.to_client);
+      Handle(serving, std::move(entry).value(), std::move(sink));
+    } else {
+      Handle(serving, std::move(entry).value(), serving.to_client);
+    }
+  }
 }
 
 }  // namespace mcpgw::proxy

@@ -3,6 +3,7 @@
 #include "policy/permissions.h"
 #include "protocol/line_transport.h"
 #include "proxy/config/config.h"
+#include "proxy/session/session.h"
 #include "proxy/session/session_services.h"
 #include "upstream/upstream_set.h"
 
@@ -10,9 +11,13 @@
 
 namespace mcpgw::proxy {
 
+class WorkerPool;
+class OpenBatches;
+
 // Serves one MCP client over a pair of file descriptors (stdin/stdout when Claude Desktop
 // launches the gateway). Reads on the calling thread, handles requests on a worker pool so a
-// slow one never delays the others, and writes each message whole under a lock.
+// slow one never delays the others, and writes each message whole under a lock. A client on
+// 2025-03-26 may send JSON-RPC batches (README "Batches").
 class StdioServer {
  public:
   // Starts the upstreams once the client has said what it supports (its initialize's
@@ -37,6 +42,22 @@ class StdioServer {
   void Stop() { transport_.StopReceiving(); }
 
  private:
+  // What one Run() serves with.
+  struct Serving {
+    Session& session;
+    WorkerPool& workers;
+    OpenBatches& batches;
+    const ClientSink& to_client;
+  };
+  // Calls start_upstreams_ with the client's capabilities when frame is its initialize.
+  void StartUpstreamsFor(const protocol::Frame& frame);
+  void ReplyUnreadable(const protocol::Status& status);
+  // One message from the client; a request's answer goes to reply_sink.
+  void Handle(Serving& serving, protocol::Message message, ClientSink reply_sink);
+  // A batch: from a client on 2025-03-26, each entry is handled as if it came alone and the
+  // answers go back as one array (BatchReply); from any other, one -32600 for the whole line.
+  void ServeBatch(Serving& serving, protocol::Frame& frame);
+
   const GatewaySettings& settings_;
   const SessionServices& services_;
   upstream::UpstreamSet& upstreams_;

@@ -35,8 +35,7 @@ constexpr std::string_view kSpecClientRequests[] = {"initialize",
                                                     "tasks/cancel"};
 
 // Those the gateway neither answers nor routes: a client gets -32601 for them.
-const std::vector<std::string_view> kNotHandled = {"tasks/get", "tasks/result", "tasks/list",
-                                                   "tasks/cancel"};
+const std::vector<std::string_view> kNotHandled = {};
 
 const RequestMethod& Row(std::string_view name) {
   const RequestMethod* row = FindMethod(name);
@@ -110,6 +109,21 @@ TEST_CASE(
        {"tools/call", "prompts/get", "resources/read", "completion/complete"}) {
     CHECK_MESSAGE(Row(name).handler == MethodHandler::kForward, name);
   }
+}
+
+TEST_CASE("tasks/get, tasks/result and tasks/cancel go to the task's upstream; tasks/list merges") {
+  CHECK(RowsWhere([](const RequestMethod& row) { return row.handler == MethodHandler::kTask; }) ==
+        std::vector<std::string_view>{"tasks/get", "tasks/result", "tasks/cancel"});
+  CHECK(Row("tasks/list").handler == MethodHandler::kTaskList);
+  for (std::string_view name : {"tasks/get", "tasks/result", "tasks/cancel", "tasks/list"}) {
+    CHECK_MESSAGE(Row(name).item == MethodItem::kNone, name);
+    CHECK_FALSE_MESSAGE(Row(name).rate_limited, name);
+  }
+}
+
+TEST_CASE("Only tools/call may create a task") {
+  CHECK(RowsWhere([](const RequestMethod& row) { return row.creates_task; }) ==
+        std::vector<std::string_view>{"tools/call"});
 }
 
 TEST_CASE("Each list row names its Catalog list, result member and item key") {
