@@ -10,8 +10,9 @@ import { withTimeout } from "./children.mjs";
 export const RECONNECTION_TEXT = "Reconnection test completed successfully";
 
 /**
- * Connects to `url`, calls test_reconnection and returns { ms, text } or { ms, error } when no
- * result arrived within `boundMs` (or an error did). Always closes the client.
+ * Connects to `url`, calls test_reconnection and returns { ms, text, isError } or { ms, error,
+ * silent } when no result arrived within `boundMs` (silent) or an error did. Always closes the
+ * client.
  */
 export async function timeReconnection(url, boundMs) {
   const client = new Client({ name: "mcpgw-conformance", version: "1.0.0" }, { capabilities: {} });
@@ -27,10 +28,13 @@ export async function timeReconnection(url, boundMs) {
       const text = (result.content ?? []).filter((c) => c.type === "text").map((c) => c.text).join("\n");
       return { ms: performance.now() - callStarted, text, isError: result.isError === true };
     } catch (e) {
-      return { ms: performance.now() - callStarted, error: e.message };
+      // silent: no answer at all came (the SDK's own request timeout, or ours), as opposed to an error answer
+      const silent = /^timed out after \d+ ms: test_reconnection$/.test(e.message) ||
+        (e.code === -32001 && e.data?.timeout !== undefined);
+      return { ms: performance.now() - callStarted, error: e.message, silent };
     }
   } catch (e) {
-    return { ms: performance.now() - started, error: e.message };
+    return { ms: performance.now() - started, error: e.message, connectFailed: true };
   } finally {
     await withTimeout(client.close(), 5000, "client.close()").catch(() => {});
   }

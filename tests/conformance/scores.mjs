@@ -7,21 +7,26 @@ import path from "node:path";
 const SCENARIO = /^=== Running scenario: (\S+) ===$/;
 const SAVED = /^Results saved to (.+)$/;
 
+const SCORED = new Set(["SUCCESS", "FAILURE"]);
+
+// What a check says about itself, on one line.
+function message(check) {
+  const text = check.errorMessage ?? check.details?.message ?? "";
+  return String(text).replace(/\s+/g, " ").trim();
+}
+
 function score(checks) {
-  const failures = checks
-    .filter((c) => c.status === "FAILURE")
-    .map((c) => `${c.id}: ${c.errorMessage ?? c.description ?? ""}`.replace(/\s+/g, " ").trim());
   return {
     passed: checks.filter((c) => c.status === "SUCCESS").length,
-    failed: failures.length,
-    failures,
+    failed: checks.filter((c) => c.status === "FAILURE").length,
+    checks: checks.map((c) => ({ id: c.id, status: c.status, message: message(c) })),
   };
 }
 
 /**
  * The results of one suite run, from its stdout (which names each scenario and where its
  * checks.json went) and stderr (why a scenario that could not run failed). Returns a Map from
- * scenario name to { passed, failed, failures: ["check-id: message"], dir } in the order run.
+ * scenario name to { passed, failed, checks: [{ id, status, message }], dir } in the order run.
  * A scenario without a checks.json counts as one failed check.
  */
 export function readRun(stdout, stderr) {
@@ -32,7 +37,8 @@ export function readRun(stdout, stderr) {
     if (started) {
       current = started[1];
       const why = stderr.match(new RegExp(`Failed to run scenario ${current}:(.*)`));
-      results.set(current, { passed: 0, failed: 1, failures: [`no results: ${why ? why[1].trim() : "the suite stopped"}`] });
+      const text = `no results: ${why ? why[1].trim() : "the suite stopped"}`;
+      results.set(current, { passed: 0, failed: 1, checks: [{ id: current, status: "FAILURE", message: text }] });
       continue;
     }
     const saved = line.match(SAVED);
@@ -42,7 +48,8 @@ export function readRun(stdout, stderr) {
         const checks = JSON.parse(fs.readFileSync(path.join(dir, "checks.json"), "utf8"));
         results.set(current, { ...score(checks), dir });
       } catch (e) {
-        results.set(current, { passed: 0, failed: 1, failures: [`unreadable ${dir}/checks.json: ${e.message}`], dir });
+        const text = `unreadable ${dir}/checks.json: ${e.message}`;
+        results.set(current, { passed: 0, failed: 1, checks: [{ id: current, status: "FAILURE", message: text }], dir });
       }
     }
   }
@@ -62,10 +69,26 @@ export function totals(results) {
 const show = (r) => (r ? `${r.passed}/${r.passed + r.failed}` : "not run");
 const same = (a, b) => a && b && a.passed === b.passed && a.failed === b.failed;
 
+// The checks of `mine` whose status differs from `theirs` (matched by id, in order), as
+// "id: THEIRS -> MINE: message"; scored checks (SUCCESS, FAILURE) only on either side.
+function checkDiff(theirs, mine) {
+  const lines = [];
+  const pending = [...(theirs?.checks ?? [])];
+  for (const check of mine?.checks ?? []) {
+    const at = pending.findIndex((c) => c.id === check.id);
+    const before = at >= 0 ? pending.splice(at, 1)[0].status : "absent";
+    if (before !== check.status && (SCORED.has(before) || SCORED.has(check.status))) {
+      lines.push(`${check.id}: ${before} -> ${check.status}${check.message ? `: ${check.message}` : ""}`);
+    }
+  }
+  for (const check of pending) if (SCORED.has(check.status)) lines.push(`${check.id}: ${check.status} -> absent`);
+  return mine ? lines : ["not run"];
+}
+
 /**
  * Compares each gateway run with the direct one. `runs` is [[name, results], ...], direct first.
- * Returns { summary (one line), table (lines for the scenarios that differ, with the gateway's
- * failed checks under each), differing (count) }.
+ * Returns { summary (one line), table (lines for the scenarios that differ, with the checks
+ * that differ under each), differing (count) }.
  */
 export function compare(runs) {
   const [[, direct], ...gateways] = runs;
@@ -85,9 +108,8 @@ export function compare(runs) {
     for (const name of differing) {
       table.push([name.padEnd(width), ...runs.map(([, results]) => show(results.get(name)).padStart(13))].join(" "));
       for (const [label, results] of gateways) {
-        const r = results.get(name);
-        if (same(direct.get(name), r)) continue;
-        for (const failure of r?.failures ?? ["not run"]) table.push(`    ${label}: ${failure.slice(0, 300)}`);
+        if (same(direct.get(name), results.get(name))) continue;
+        for (const line of checkDiff(direct.get(name), results.get(name))) table.push(`    ${label}: ${line.slice(0, 300)}`);
       }
     }
   }
