@@ -1,0 +1,117 @@
+// Reading a suite run's results (one checks.json per scenario) and comparing runs scenario by
+// scenario: a check counts as passed when its status is SUCCESS and as failed when FAILURE;
+// WARNING and INFO checks are not scored (the suite itself counts them the same way).
+import fs from "node:fs";
+import path from "node:path";
+
+const SCENARIO = /^=== Running scenario: (\S+) ===$/;
+const SAVED = /^Results saved to (.+)$/;
+
+const SCORED = new Set(["SUCCESS", "FAILURE"]);
+
+// What a check says about itself, on one line.
+function message(check) {
+  const text = check.errorMessage ?? check.details?.message ?? "";
+  return String(text).replace(/\s+/g, " ").trim();
+}
+
+function score(checks) {
+  return {
+    passed: checks.filter((c) => c.status === "SUCCESS").length,
+    failed: checks.filter((c) => c.status === "FAILURE").length,
+    checks: checks.map((c) => ({ id: c.id, status: c.status, message: message(c) })),
+  };
+}
+
+/**
+ * The results of one suite run, from its stdout (which names each scenario and where its
+ * checks.json went) and stderr (why a scenario that could not run failed). Returns a Map from
+ * scenario name to { passed, failed, checks: [{ id, status, message }], dir } in the order run.
+ * A scenario without a checks.json counts as one failed check.
+ */
+export function readRun(stdout, stderr) {
+  const results = new Map();
+  let current = null;
+  for (const line of stdout.split("\n")) {
+    const started = line.match(SCENARIO);
+    if (started) {
+      current = started[1];
+      const why = stderr.match(new RegExp(`Failed to run scenario ${current}:(.*)`));
+      const text = `no results: ${why ? why[1].trim() : "the suite stopped"}`;
+      results.set(current, { passed: 0, failed: 1, checks: [{ id: current, status: "FAILURE", message: text }] });
+      continue;
+    }
+    const saved = line.match(SAVED);
+    if (saved && current) {
+      const dir = saved[1].trim();
+      try {
+        const checks = JSON.parse(fs.readFileSync(path.join(dir, "checks.json"), "utf8"));
+        results.set(current, { ...score(checks), dir });
+      } catch (e) {
+        const text = `unreadable ${dir}/checks.json: ${e.message}`;
+        results.set(current, { passed: 0, failed: 1, checks: [{ id: current, status: "FAILURE", message: text }], dir });
+      }
+    }
+  }
+  return results;
+}
+
+export function totals(results) {
+  let passed = 0;
+  let failed = 0;
+  for (const r of results.values()) {
+    passed += r.passed;
+    failed += r.failed;
+  }
+  return { passed, failed };
+}
+
+const show = (r) => (r ? `${r.passed}/${r.passed + r.failed}` : "not run");
+const same = (a, b) => a && b && a.passed === b.passed && a.failed === b.failed;
+
+// The checks of `mine` whose status differs from `theirs` (matched by id, in order), as
+// "id: THEIRS -> MINE: message"; scored checks (SUCCESS, FAILURE) only on either side.
+function checkDiff(theirs, mine) {
+  const lines = [];
+  const pending = [...(theirs?.checks ?? [])];
+  for (const check of mine?.checks ?? []) {
+    const at = pending.findIndex((c) => c.id === check.id);
+    const before = at >= 0 ? pending.splice(at, 1)[0].status : "absent";
+    if (before !== check.status && (SCORED.has(before) || SCORED.has(check.status))) {
+      lines.push(`${check.id}: ${before} -> ${check.status}${check.message ? `: ${check.message}` : ""}`);
+    }
+  }
+  for (const check of pending) if (SCORED.has(check.status)) lines.push(`${check.id}: ${check.status} -> absent`);
+  return mine ? lines : ["not run"];
+}
+
+/**
+ * Compares each gateway run with the direct one. `runs` is [[name, results], ...], direct first.
+ * Returns { summary (one line), table (lines for the scenarios that differ, with the checks
+ * that differ under each), differing (count) }.
+ */
+export function compare(runs) {
+  const [[, direct], ...gateways] = runs;
+  const names = [...direct.keys()];
+  for (const [, results] of gateways) {
+    for (const name of results.keys()) if (!names.includes(name)) names.push(name);
+  }
+  const summary = "conformance: " + runs.map(([label, results]) => {
+    const t = totals(results);
+    return `${label} ${t.passed}/${t.passed + t.failed}`;
+  }).join(" ");
+  const differing = names.filter((name) => gateways.some(([, results]) => !same(direct.get(name), results.get(name))));
+  const width = Math.max(8, ...differing.map((n) => n.length));
+  const table = [];
+  if (differing.length > 0) {
+    table.push([`${"scenario".padEnd(width)}`, ...runs.map(([label]) => label.padStart(13))].join(" "));
+    for (const name of differing) {
+      table.push([name.padEnd(width), ...runs.map(([, results]) => show(results.get(name)).padStart(13))].join(" "));
+      for (const [label, results] of gateways) {
+        if (same(direct.get(name), results.get(name))) continue;
+        for (const line of checkDiff(direct.get(name), results.get(name))) table.push(`    ${label}: ${line.slice(0, 300)}`);
+      }
+    }
+  }
+  return { summary, table, differing: differing.length };
+}
