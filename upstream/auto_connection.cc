@@ -20,11 +20,6 @@ AutoConnection::AutoConnection(const ServerConfig& config, std::shared_ptr<Inbou
 
 AutoConnection::~AutoConnection() { Shutdown(std::chrono::milliseconds(2000)); }
 
-bool AutoConnection::MarksRequestStreams() const {
-  std::lock_guard lock(mutex_);
-  return legacy_ == nullptr;
-}
-
 protocol::Transport* AutoConnection::Current() {
   std::lock_guard lock(mutex_);
   if (legacy_) return &legacy_->transport();

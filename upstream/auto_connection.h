@@ -16,8 +16,6 @@ class AutoConnection : public Connection, private protocol::Transport {
   ~AutoConnection() override;
   protocol::Transport& transport() override { return *this; }
   void Shutdown(std::chrono::milliseconds grace) override;
-  // True until the fallback to legacy HTTP+SSE.
-  bool MarksRequestStreams() const override;
 
   // Receive: from whichever transport is in use. Send: the initialize decides the transport as
   // above; later messages go to the chosen one. Same failures as the chosen transport.
@@ -33,7 +31,7 @@ class AutoConnection : public Connection, private protocol::Transport {
   const ServerConfig& config_;
   std::shared_ptr<InboundQueue> inbound_;
   std::unique_ptr<StreamableHttpConnection> http_;
-  mutable std::mutex mutex_;  // guards legacy_ and closed_
+  std::mutex mutex_;  // guards legacy_ and closed_
   std::unique_ptr<LegacySseConnection> legacy_;
   bool closed_ = false;
 };

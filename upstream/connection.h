@@ -24,12 +24,6 @@ class Connection {
   // once) and releases the server, waiting up to about grace for it to go politely. Idempotent;
   // one thread at a time, may run while another thread still reads or sends.
   virtual void Shutdown(std::chrono::milliseconds grace) = 0;
-
-  // Whether every message that belongs to a request of the gateway's arrives marked with it
-  // (Message::related_request), so that an unmarked one belongs to no request: true where each
-  // request has a response stream of its own (Streamable HTTP); false for one shared pipe.
-  // Any thread.
-  virtual bool MarksRequestStreams() const { return false; }
 };
 
 // Opens a connection of config.type. Fails with kUnavailable (detail {"server": name}) when the

@@ -172,7 +172,7 @@ void RpcClient::Answer(Connection& connection, Message request) {
     (void)connection.transport().Send(protocol::MakeResult(request.id, Json::object()));
     return;
   }
-  RequestRelay relay = RelayOf(connection, request);
+  RequestRelay relay = RelayOf(request);
   if (!relay) {
     (void)connection.transport().Send(protocol::MakeError(
         request.id, {protocol::error_code::kMethodNotFound,
@@ -207,11 +207,11 @@ void RpcClient::Answer(Connection& connection, Message request) {
   if (found != relayed_->withdraws.end()) found->second = std::move(withdraw);
 }
 
-RequestRelay RpcClient::RelayOf(const Connection& connection, const Message& request) const {
+RequestRelay RpcClient::RelayOf(const Message& request) const {
   RequestRelay relay;
   if (request.related_request.is_number_integer()) {
     relay = pending_.RelayFor(request.related_request.get<CallId>());
-  } else if (!connection.MarksRequestStreams()) {
+  } else {
     relay = pending_.SoleOwnerRelay();
   }
   return relay ? relay : on_request_;

@@ -84,7 +84,7 @@ class RpcClient {
   void Reply(PendingCall& call, protocol::Result<protocol::Json> outcome);
   void Answer(Connection& connection, protocol::Message request);
   // The relay of the call the request belongs to, else on_request_.
-  RequestRelay RelayOf(const Connection& connection, const protocol::Message& request) const;
+  RequestRelay RelayOf(const protocol::Message& request) const;
   // Withdraws a relayed request the server cancelled; false when it is none of those.
   bool WithdrawRelayed(const protocol::Json& params);
   void DeliverProgress(const protocol::Json& params);

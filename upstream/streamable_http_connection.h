@@ -31,7 +31,6 @@ class StreamableHttpConnection : public HttpConnection {
   // endpoint); requests on a thread of their own: an HTTP error answers the request with a
   // -32001 error, a broken connection closes the transport.
   protocol::Status Send(const protocol::Message& message) override;
-  bool MarksRequestStreams() const override { return true; }
 
  private:
   // Made by HttpConnection::Open. Connects to nothing yet: the first Send (the initialize

@@ -46,8 +46,8 @@ struct CallHooks {
   ProgressHandler on_progress;
   protocol::Json progress_token;  // the client's own token; null: one of the gateway's
   // The server's requests that belong to this call: those that arrive on the call's own response
-  // stream, and on a connection that cannot tell (one pipe: stdio, WebSocket, legacy SSE) those
-  // that arrive while every waiting call with a relay has the same owner.
+  // stream, and those that arrive on no call's stream (a stdio child's one pipe, a Streamable
+  // HTTP server's GET stream) while every waiting call with a relay has the same owner.
   RequestRelay on_request;
   const void* owner = nullptr;  // who made the call (a session); null with no on_request
 };

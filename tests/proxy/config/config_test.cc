@@ -122,6 +122,17 @@ TEST_CASE("ParseConfig reads the HTTP request limits and names a bad one by path
         "gateway.http_header_timeout_ms");
 }
 
+TEST_CASE("ParseConfig reads a server's isolation, shared unless it says session") {
+  Config config = Parse(R"({"mcpServers": {"a": {"command": "x", "isolation": "session"},
+                                           "b": {"command": "x", "isolation": "shared"},
+                                           "c": {"command": "x"}}})");
+  CHECK(config.servers[0].isolated);
+  CHECK_FALSE(config.servers[1].isolated);
+  CHECK_FALSE(config.servers[2].isolated);
+  CHECK(ErrorOf(R"({"mcpServers": {"a": {"command": "x", "isolation": "per-user"}}})")
+            .find("mcpServers.a.isolation") != std::string::npos);
+}
+
 TEST_CASE("ParseConfig infers the type from command or url and wants exactly one of them") {
   CHECK(Parse(OneServer("")).servers[0].type == TransportType::kStdio);
   upstream::ServerConfig bare_url = Parse(R"({"mcpServers": {"s": {"url": "https://h/mcp"}}})").servers[0];
