@@ -162,15 +162,19 @@ void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message re
     res.status = 204;  // cancelled by the client, or the session ended: nobody is waiting
     return;
   }
-  if (first.message.is_response()) {
+  // A client on a revision with priming events gets its answer as a stream, as the official
+  // SDK servers answer; an older one gets JSON when the answer comes first.
+  const bool answer_only = first.message.is_response();
+  if (answer_only && version < kFirstPrimedRevision) {
     session->Forget(id, stream);
     return SendMessage(res, first.message, std::move(first.data));
   }
-  // Notifications come first: the answer is a stream the client may resume.
-  session->KeepForResume(stream);
+  // Notifications come first: the answer is a stream the client may resume, opened with a
+  // priming event. A stream of the answer alone has nothing to resume.
+  if (!answer_only) session->KeepForResume(stream);
   EventStreamOptions options;
   options.reader = pending.reader;
-  options.prelude = Priming(version, *stream);
+  if (!answer_only) options.prelude = Priming(version, *stream);
   options.keepalive = keepalive_;
   options.hold = token;
   options.on_end = [session, id, pending, use]() mutable {
