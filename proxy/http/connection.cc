@@ -263,9 +263,11 @@ class Connection final : public HttpConnectionHandle {
       if (ok && more) ok = Write(net::buffer(std::string_view("0\r\n\r\n")));
       more = false;
     };
-    while (ok && more && !state_.stopping) {
+    // Once even when stopping: a POST's stream, begun as the drain waits for its answer, is
+    // written whole by one call.
+    do {
       ok = res.content_provider_(offset, 0, sink) && ok;
-    }
+    } while (ok && more && !state_.stopping);
     res.content_provider_success_ = ok && !more;
     return ok && !more;  // a stream cut by a stop ends its connection
   }

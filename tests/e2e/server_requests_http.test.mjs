@@ -111,7 +111,7 @@ describe("requests from servers reach only the client whose call caused them", (
   after(async () => {
     for (const c of [alpha, beta, gamma]) await c?.close();
     gw?.kill();
-    everything?.kill?.();
+    await everything?.stop();
     ws?.cleanup();
   });
 
