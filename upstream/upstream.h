@@ -25,6 +25,16 @@ struct Offer {
   protocol::Json capabilities = protocol::Json::object();
   protocol::Json server_info = protocol::Json::object();
   std::string protocol_version;
+  // The caching hints (ttlMs) the server gave with each list and with server/discover; 0 where
+  // it gave none (a legacy server never does).
+  struct ListTtls {
+    std::int64_t tools = 0;
+    std::int64_t prompts = 0;
+    std::int64_t resources = 0;
+    std::int64_t resource_templates = 0;
+  };
+  ListTtls list_ttl_ms;
+  std::int64_t discover_ttl_ms = 0;
 };
 
 using CallId = std::int64_t;

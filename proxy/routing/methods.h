@@ -30,6 +30,8 @@ enum class MethodHandler {
   // The upstream that owns the task params.taskId names (TaskRegistry), when the caller owns it:
   kTask,      // gets the request with the upstream's task id; the answer gets the gateway's
   kTaskList,  // the caller's own tasks, merged from the tasks/list of each upstream holding one
+  // A modern client's notification stream (subscriptions/listen), kept by its session:
+  kListen,
 };
 
 // The item a routed request reaches: where params name it, how the Catalog resolves that name,
@@ -71,6 +73,8 @@ struct RequestMethod {
   // May be task-augmented (params.task): a CreateTaskResult's task is registered under an id of
   // the gateway's (README "Tasks").
   bool creates_task = false;
+  // Its complete result carries caching hints for a modern client (README "Caching").
+  bool cacheable = false;
 };
 
 inline constexpr ListMethod kToolsList = {CatalogList::kTools, "tools", &Catalog::Tools, "name",
@@ -87,7 +91,10 @@ inline constexpr ListMethod kResourceTemplatesList = {
 inline constexpr RequestMethod kRequestMethods[] = {
     {.name = "initialize", .handler = MethodHandler::kInitialize},
     {.name = "ping", .handler = MethodHandler::kPing},
-    {.name = "tools/list", .handler = MethodHandler::kList, .list = &kToolsList},
+    {.name = "tools/list",
+     .handler = MethodHandler::kList,
+     .list = &kToolsList,
+     .cacheable = true},
     {.name = "tools/call",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kTool,
@@ -95,21 +102,29 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .audit = AuditKind::kAlways,
      .calls_tool = true,
      .creates_task = true},
-    {.name = "prompts/list", .handler = MethodHandler::kList, .list = &kPromptsList},
+    {.name = "prompts/list",
+     .handler = MethodHandler::kList,
+     .list = &kPromptsList,
+     .cacheable = true},
     {.name = "prompts/get",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kPrompt,
      .rate_limited = true,
      .audit = AuditKind::kAlways},
-    {.name = "resources/list", .handler = MethodHandler::kList, .list = &kResourcesList},
+    {.name = "resources/list",
+     .handler = MethodHandler::kList,
+     .list = &kResourcesList,
+     .cacheable = true},
     {.name = "resources/templates/list",
      .handler = MethodHandler::kList,
-     .list = &kResourceTemplatesList},
+     .list = &kResourceTemplatesList,
+     .cacheable = true},
     {.name = "resources/read",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kResource,
      .rate_limited = true,
-     .audit = AuditKind::kAlways},
+     .audit = AuditKind::kAlways,
+     .cacheable = true},
     {.name = "resources/subscribe",
      .handler = MethodHandler::kSubscribe,
      .item = MethodItem::kResource,
@@ -135,6 +150,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
     {.name = "tasks/result", .handler = MethodHandler::kTask},
     {.name = "tasks/cancel", .handler = MethodHandler::kTask},
     {.name = "tasks/list", .handler = MethodHandler::kTaskList},
+    // Its resourceSubscriptions are each decided, limited and counted like resources/subscribe.
+    {.name = "subscriptions/listen", .handler = MethodHandler::kListen},
 };
 inline constexpr std::size_t kRequestMethodCount = std::size(kRequestMethods);
 

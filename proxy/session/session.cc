@@ -83,6 +83,7 @@ Session::Session(const SessionServices& services, ClientSink notifications,
 }
 
 Session::~Session() {
+  listens_.clear();  // each leaves the hub
   own_upstreams_.StopAll();
   services_.notifications.Leave(this);
   client_requests_->FailAll(ClientGone());
@@ -120,6 +121,8 @@ void Session::Dispatch(Message& request, const Responder& responder) {
       return RouteTask(request, std::move(params), responder);
     case MethodHandler::kTaskList:
       return ListTasks(responder);
+    case MethodHandler::kListen:
+      return OpenListen(params, responder);
   }
 }
 
@@ -399,6 +402,7 @@ void Session::TellRootsChanged() {
 void Session::CancelRequest(const Json& params) {
   if (!params.is_object() || !params.contains("requestId")) return;
   const std::string key = params["requestId"].dump();
+  if (EndListen(key)) return;
   const std::string reason = protocol::StringOr(params, "reason", "cancelled by the client");
   upstream::UpstreamPtr upstream;
   upstream::CallId call_id = -1;

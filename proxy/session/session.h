@@ -5,6 +5,7 @@
 #include "proxy/observe/audit_log.h"
 #include "proxy/routing/methods.h"
 #include "proxy/session/client_requests.h"
+#include "proxy/session/listen.h"
 #include "proxy/session/own_upstreams.h"
 #include "proxy/session/session_services.h"
 
@@ -153,11 +154,25 @@ class Session : public NotificationHub::Member {
   // tasks/list: the caller's tasks, as each upstream holding some lists them.
   void ListTasks(const Responder& responder);
   void CancelRequest(const protocol::Json& params);
+  // subscriptions/listen (session_listen.cc, README "Notifications"): acknowledges what the
+  // gateway honours, subscribes upstream to the URIs the caller may subscribe to, and keeps the
+  // stream until the client cancels it, the session ends or the gateway shuts down.
+  void OpenListen(const protocol::Json& params, const Responder& responder);
+  // The routes of the URIs the caller may subscribe to (resources/subscribe's check and rate
+  // limit); `uris` keeps just those.
+  std::vector<Route> ListenableUris(std::vector<std::string>& uris);
+  // Counted by the hub like a session's subscribe: only the first subscriber reaches upstream.
+  void SubscribeForListen(Listen& listen, const Route& route);
+  // Ends the listen of the client's id `key` (JSON text), without an answer; false when there
+  // is none.
+  bool EndListen(const std::string& key);
 
   const SessionServices services_;
   ClientSink notifications_;
   const Access access_;
   std::mutex mutex_;
+  // The open listens by the client's id as JSON text; each borrows access_. Guarded by mutex_.
+  std::map<std::string, std::shared_ptr<Listen>> listens_;
   std::condition_variable idle_;             // notified when in_flight_ shrinks
   bool initialized_ = false;                 // guarded by mutex_
   std::string revision_;                     // negotiated by initialize; guarded by mutex_

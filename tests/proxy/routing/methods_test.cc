@@ -15,7 +15,8 @@ using protocol::Json;
 using protocol::StatusCode;
 
 // The requests a client may send to a server in the MCP revisions 2025-06-18 and 2025-11-25
-// (the ClientRequest union of the schema); tasks/* are new in 2025-11-25.
+// (the ClientRequest union of the schema); tasks/* are new in 2025-11-25, subscriptions/listen
+// in 2026-07-28.
 constexpr std::string_view kSpecClientRequests[] = {"initialize",
                                                     "ping",
                                                     "tools/list",
@@ -32,7 +33,8 @@ constexpr std::string_view kSpecClientRequests[] = {"initialize",
                                                     "tasks/get",
                                                     "tasks/result",
                                                     "tasks/list",
-                                                    "tasks/cancel"};
+                                                    "tasks/cancel",
+                                                    "subscriptions/listen"};
 
 // Those the gateway neither answers nor routes: a client gets -32601 for them.
 const std::vector<std::string_view> kNotHandled = {};
@@ -78,6 +80,14 @@ TEST_CASE("The table has a row for every client request of the spec but those no
     CHECK_MESSAGE(std::ranges::find(kSpecClientRequests, row.name) != std::end(kSpecClientRequests),
                   row.name);
   }
+}
+
+TEST_CASE("The lists and resources/read carry caching hints; subscriptions/listen is the session's") {
+  CHECK(RowsWhere([](const RequestMethod& row) { return row.cacheable; }) ==
+        std::vector<std::string_view>{"tools/list", "prompts/list", "resources/list",
+                                      "resources/templates/list", "resources/read"});
+  CHECK(Row("subscriptions/listen").handler == MethodHandler::kListen);
+  CHECK(Row("subscriptions/listen").item == MethodItem::kNone);
 }
 
 TEST_CASE("FindMethod finds a row by its exact name, and nothing for any other") {
