@@ -430,6 +430,12 @@ void Session::CancelAll(const std::string& reason) {
     }
   }
   for (auto& [upstream, call_id] : calls) upstream->Cancel(call_id, reason);
+  std::map<std::string, std::shared_ptr<Listen>> listens;
+  {
+    std::lock_guard lock(mutex_);
+    listens.swap(listens_);
+  }
+  listens.clear();  // each leaves the hub, outside mutex_
   client_requests_->FailAll(ClientGone());
 }
 

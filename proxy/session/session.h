@@ -65,8 +65,8 @@ class Session : public NotificationHub::Member {
   // was initialized on another replica (its signed id says so). Any thread.
   void MarkInitialized();
 
-  // Cancels every forwarded request still waiting for its upstream (the client has gone); they
-  // get no answer. Any thread.
+  // Cancels every forwarded request still waiting for its upstream and ends every listen (the
+  // client has gone); they get no answer. Any thread.
   void CancelAll(const std::string& reason);
 
   // Blocks until no forwarded request is waiting for its upstream, or until the deadline.
