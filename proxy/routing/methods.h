@@ -22,6 +22,7 @@ enum class MethodHandler {
   kInitialize,   // negotiates the revision and marks the session initialized
   kPing,         // answers {}
   kSetLogLevel,  // sets the session's own log level (the NotificationHub keeps it)
+  kDiscover,     // the gateway's versions and the capabilities it routes (server/discover)
   kList,         // a merged list of the Catalog, the row's `list`
   // The upstream the request's item routes to:
   kForward,      // gets the request with the item's real name
@@ -71,6 +72,9 @@ struct RequestMethod {
   // May be task-augmented (params.task): a CreateTaskResult's task is registered under an id of
   // the gateway's (README "Tasks").
   bool creates_task = false;
+  // Exists in the legacy era only (README "Protocol eras"): a modern request for it gets
+  // MethodNotFound.
+  bool legacy_only = false;
 };
 
 inline constexpr ListMethod kToolsList = {CatalogList::kTools, "tools", &Catalog::Tools, "name",
@@ -85,8 +89,9 @@ inline constexpr ListMethod kResourceTemplatesList = {
 
 // The table, in the order the request metrics list the methods.
 inline constexpr RequestMethod kRequestMethods[] = {
-    {.name = "initialize", .handler = MethodHandler::kInitialize},
-    {.name = "ping", .handler = MethodHandler::kPing},
+    {.name = "initialize", .handler = MethodHandler::kInitialize, .legacy_only = true},
+    {.name = "ping", .handler = MethodHandler::kPing, .legacy_only = true},
+    {.name = "server/discover", .handler = MethodHandler::kDiscover},
     {.name = "tools/list", .handler = MethodHandler::kList, .list = &kToolsList},
     {.name = "tools/call",
      .handler = MethodHandler::kForward,
@@ -114,7 +119,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .handler = MethodHandler::kSubscribe,
      .item = MethodItem::kResource,
      .rate_limited = true,
-     .audit = AuditKind::kDenials},
+     .audit = AuditKind::kDenials,
+     .legacy_only = true},
     // Unsubscribing only stops news about an item the caller may see: it needs read, and is
     // never refused for the rate.
     {.name = "resources/unsubscribe",
@@ -122,13 +128,14 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .item = MethodItem::kResource,
      .needs = policy::Level::kRead,
      .rate_limited = false,
-     .audit = AuditKind::kDenials},
+     .audit = AuditKind::kDenials,
+     .legacy_only = true},
     {.name = "completion/complete",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kCompletionRef,
      .rate_limited = true,
      .audit = AuditKind::kDenials},
-    {.name = "logging/setLevel", .handler = MethodHandler::kSetLogLevel},
+    {.name = "logging/setLevel", .handler = MethodHandler::kSetLogLevel, .legacy_only = true},
     // A task is reached by the caller that created it (the registry checks the owner); the
     // level and the rate were decided when it was created.
     {.name = "tasks/get", .handler = MethodHandler::kTask},
