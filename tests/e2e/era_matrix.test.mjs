@@ -275,6 +275,11 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
         reset();
         await exercise(legacy, modern, `${upstream}__`);
       }
+      // At the same moment, each client's call needs its own answers from the other era's server.
+      const [fromLegacy, fromModern] = await Promise.all([
+        call(modern, "legacy__ask_name"), call(legacy, "modern__ask_model")]);
+      assert.equal(fromLegacy, "hello named-by-alpha");
+      assert.equal(fromModern, "sampled-by-beta");
       const greetings = await Promise.all([
         modern.client.readResource({ uri: "legacy://greeting" }),
         legacy.client.readResource({ uri: "modern://greeting" }),
