@@ -6,7 +6,8 @@
 // client's calls cross the gateway's era bridge). Both gateways expose the upstream's names
 // unchanged ("prefix": false). The reference itself fails some checks of this suite, so each
 // gateway must do no worse than the reference directly, scenario by scenario and check by check,
-// except where known_differences.mjs says why it cannot. The six runs go at once.
+// except where known_differences.mjs says why it cannot. The six runs go at once, each gateway
+// run against a gateway of its own.
 //
 // Env as run.mjs: MCPGW_BIN, MCPGW_CONFORMANCE_WORK, MCPGW_CONFORMANCE_DIR. Without the reference
 // servers the test is skipped (exit 77), except under CI=true, where that is a failure.
@@ -57,19 +58,22 @@ async function conformanceNext(children) {
   const setupMs = performance.now() - started;
 
   const referenceUrl = await startReference(children, next, env, outDir);
+  // A gateway of its own for each run, so that the calls of one run never share an upstream with
+  // another's (a shared stdio upstream may refuse a server's request when two sessions have calls
+  // in flight and it cannot tell whose it is).
   const gateway = { bin, env, outDir, timeoutMs: UPSTREAM_TIMEOUT_MS };
-  const [http, stdio] = await Promise.all([
-    startGateway(children, "gateway-http", { type: "http", url: referenceUrl }, gateway),
-    startGateway(children, "gateway-stdio", stdioUpstream(next), gateway),
-  ]);
-  const targets = [["direct", referenceUrl], ["gateway-http", http.url], ["gateway-stdio", stdio.url]];
+  const upstreams = { "gateway-http": { type: "http", url: referenceUrl }, "gateway-stdio": stdioUpstream(next) };
+  const gateways = await Promise.all(REQUIREMENTS.flatMap((requirements) => Object.entries(upstreams).map(
+    async ([target, upstream]) => ({ requirements, target, ...await startGateway(children, `${requirements}-${target}`, upstream, gateway) }))));
+  const targets = REQUIREMENTS.flatMap((requirements) => [{ requirements, target: "direct", url: referenceUrl },
+    ...gateways.filter((g) => g.requirements === requirements)]);
   const startMs = performance.now() - started - setupMs;
 
-  const runs = await Promise.all(REQUIREMENTS.flatMap((requirements) => targets.map(async ([target, url]) => {
+  const runs = await Promise.all(targets.map(async ({ requirements, target, url }) => {
     const args = ["--requirements", requirements, "--timeout", String(SCENARIO_MS)];
     const run = await runSuite(children, { suite: SUITE, args, label: `${requirements}-${target}`, url, env, outDir, ms: SUITE_RUN_MS });
     return { requirements, target, ...run };
-  })));
+  }));
 
   const problems = [];
   for (const requirements of REQUIREMENTS) {
@@ -91,7 +95,7 @@ async function conformanceNext(children) {
   log(`times: setup${next.npmCi ? " (npm ci)" : ""} ${seconds(setupMs)}, start ${seconds(startMs)}, suites at once ` +
     `(${times.join(", ")}), total ${seconds(performance.now() - started)}`);
   log(`outputs (checks.json per scenario, logs of every process): ${outDir}`);
-  await Promise.all([http.child.stop(), stdio.child.stop()]);
+  await Promise.all(gateways.map((g) => g.child.stop()));
   if (problems.length > 0) throw new Failure(problems.join("; "));
   return 0;
 }
