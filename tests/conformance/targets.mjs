@@ -8,7 +8,7 @@ import { Children, freePort, sleep, tail, withTimeout } from "./children.mjs";
 import { readRun } from "./scores.mjs";
 
 export const SKIP = 77;
-export const SERVER = "reference";
+const SERVER = "reference";
 
 /** A failure of the run itself (as opposed to a bug in this script): printed without a stack. */
 export class Failure extends Error {}
