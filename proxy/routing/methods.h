@@ -22,6 +22,7 @@ enum class MethodHandler {
   kInitialize,   // negotiates the revision and marks the session initialized
   kPing,         // answers {}
   kSetLogLevel,  // sets the session's own log level (the NotificationHub keeps it)
+  kDiscover,     // the gateway's versions and the capabilities it routes (server/discover)
   kList,         // a merged list of the Catalog, the row's `list`
   // The upstream the request's item routes to:
   kForward,      // gets the request with the item's real name
@@ -73,6 +74,11 @@ struct RequestMethod {
   // May be task-augmented (params.task): a CreateTaskResult's task is registered under an id of
   // the gateway's (README "Tasks").
   bool creates_task = false;
+  // Exists in the legacy era only (README "Protocol eras"): a modern request for it gets
+  // MethodNotFound.
+  bool legacy_only = false;
+  // Exists in the modern era only: a legacy request for it gets MethodNotFound.
+  bool modern_only = false;
   // Its complete result carries caching hints for a modern client (README "Caching").
   bool cacheable = false;
 };
@@ -89,8 +95,9 @@ inline constexpr ListMethod kResourceTemplatesList = {
 
 // The table, in the order the request metrics list the methods.
 inline constexpr RequestMethod kRequestMethods[] = {
-    {.name = "initialize", .handler = MethodHandler::kInitialize},
-    {.name = "ping", .handler = MethodHandler::kPing},
+    {.name = "initialize", .handler = MethodHandler::kInitialize, .legacy_only = true},
+    {.name = "ping", .handler = MethodHandler::kPing, .legacy_only = true},
+    {.name = "server/discover", .handler = MethodHandler::kDiscover, .cacheable = true},
     {.name = "tools/list",
      .handler = MethodHandler::kList,
      .list = &kToolsList,
@@ -129,7 +136,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .handler = MethodHandler::kSubscribe,
      .item = MethodItem::kResource,
      .rate_limited = true,
-     .audit = AuditKind::kDenials},
+     .audit = AuditKind::kDenials,
+     .legacy_only = true},
     // Unsubscribing only stops news about an item the caller may see: it needs read, and is
     // never refused for the rate.
     {.name = "resources/unsubscribe",
@@ -137,13 +145,14 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .item = MethodItem::kResource,
      .needs = policy::Level::kRead,
      .rate_limited = false,
-     .audit = AuditKind::kDenials},
+     .audit = AuditKind::kDenials,
+     .legacy_only = true},
     {.name = "completion/complete",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kCompletionRef,
      .rate_limited = true,
      .audit = AuditKind::kDenials},
-    {.name = "logging/setLevel", .handler = MethodHandler::kSetLogLevel},
+    {.name = "logging/setLevel", .handler = MethodHandler::kSetLogLevel, .legacy_only = true},
     // A task is reached by the caller that created it (the registry checks the owner); the
     // level and the rate were decided when it was created.
     {.name = "tasks/get", .handler = MethodHandler::kTask},
@@ -151,7 +160,7 @@ inline constexpr RequestMethod kRequestMethods[] = {
     {.name = "tasks/cancel", .handler = MethodHandler::kTask},
     {.name = "tasks/list", .handler = MethodHandler::kTaskList},
     // Its resourceSubscriptions are each decided, limited and counted like resources/subscribe.
-    {.name = "subscriptions/listen", .handler = MethodHandler::kListen},
+    {.name = "subscriptions/listen", .handler = MethodHandler::kListen, .modern_only = true},
 };
 inline constexpr std::size_t kRequestMethodCount = std::size(kRequestMethods);
 

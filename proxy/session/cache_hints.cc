@@ -36,3 +36,16 @@ void AddCacheHints(Json& result, const CacheHints& hints) {
 }
 
 }  // namespace mcpgw::proxy
+
+namespace mcpgw::proxy {
+
+std::string WithCacheHintsText(const std::string& object_text, const CacheHints& hints) {
+  Json fields = Json::object();
+  AddCacheHints(fields, hints);
+  std::string text = fields.dump();  // {"cacheScope":"...","ttlMs":N}
+  if (object_text == "{}") return text;
+  text.back() = ',';
+  return text + object_text.substr(1);
+}
+
+}  // namespace mcpgw::proxy

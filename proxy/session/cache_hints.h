@@ -10,6 +10,7 @@
 #include "proxy/routing/catalog.h"
 
 #include <cstdint>
+#include <string>
 
 namespace mcpgw::proxy {
 
@@ -38,5 +39,8 @@ inline constexpr CacheHints kRetryHints{};
 // Sets result's ttlMs and cacheScope to hints. Not for an input_required result, which carries
 // none.
 void AddCacheHints(protocol::Json& result, const CacheHints& hints);
+// The same for a result already serialized as one JSON object's text (a list answered from the
+// Catalog's shared text): the fields go in right after its opening brace.
+std::string WithCacheHintsText(const std::string& object_text, const CacheHints& hints);
 
 }  // namespace mcpgw::proxy

@@ -1,7 +1,8 @@
 // Session's subscriptions/listen (README "Notifications"): a modern client's notification stream.
 
-#include "protocol/log.h"
 #include "proxy/session/session.h"
+
+#include "protocol/log.h"
 
 namespace mcpgw::proxy {
 

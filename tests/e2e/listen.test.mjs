@@ -63,14 +63,18 @@ const modern = (params = {}, meta = {}) => ({
   },
 });
 
-/** The headers of a modern POST: its revision and method, and the key when given. */
-const modernHeaders = (method, key) => ({
-  "Content-Type": "application/json",
-  Accept: JSON_AND_SSE,
-  "MCP-Protocol-Version": "2026-07-28",
-  "Mcp-Method": method,
-  ...(key ? { Authorization: `Bearer ${key}` } : {}),
-});
+/** The headers of a modern POST: its revision, method and item name, and the key when given. */
+const modernHeaders = (message, key) => {
+  const name = message.params?.name ?? message.params?.uri;
+  return {
+    "Content-Type": "application/json",
+    Accept: JSON_AND_SSE,
+    "MCP-Protocol-Version": "2026-07-28",
+    "Mcp-Method": message.method,
+    ...(name ? { "Mcp-Name": name } : {}),
+    ...(key ? { Authorization: `Bearer ${key}` } : {}),
+  };
+};
 
 /**
  * A modern request POSTed with no session, its answer read as it streams (JSON or SSE): every
@@ -92,7 +96,7 @@ function postStreaming(url, message, key) {
     const res = await fetch(url, {
       method: "POST",
       signal: controller.signal,
-      headers: modernHeaders(message.method, key),
+      headers: modernHeaders(message, key),
       body: JSON.stringify(message),
     });
     stream.status = res.status;
@@ -195,7 +199,7 @@ describe("caching hints over stdio without access control", () => {
     ws?.cleanup();
   });
 
-  test("lists are public and stale at once from a legacy upstream; a read is private", { timeout: 40000 }, async () => {
+  test("lists and discover are public and stale at once from a legacy upstream; a read is private", { timeout: 40000 }, async () => {
     const list = await gw.request(1, "tools/list", modern(), 30000);
     assert.equal(list.result.resultType, "complete");
     assert.ok(list.result.tools.some((t) => t.name === "everything__echo"), JSON.stringify(list));
@@ -205,6 +209,8 @@ describe("caching hints over stdio without access control", () => {
       const answer = await gw.request(id, method, modern());
       assert.deepEqual([answer.result.ttlMs, answer.result.cacheScope], [0, "public"], method);
     }
+    const discover = await gw.request(6, "server/discover", modern());
+    assert.deepEqual([discover.result.ttlMs, discover.result.cacheScope], [0, "public"]);
     // server-everything says nothing of caching: its document may be anyone's, so private.
     const read = await gw.request(5, "resources/read", modern({ uri: OPEN_DOC }));
     assert.ok(read.result.contents.length > 0, JSON.stringify(read));

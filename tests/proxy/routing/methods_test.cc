@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,7 @@ using protocol::Json;
 using protocol::StatusCode;
 
 // The requests a client may send to a server in the MCP revisions 2025-06-18 and 2025-11-25
-// (the ClientRequest union of the schema); tasks/* are new in 2025-11-25, subscriptions/listen
-// in 2026-07-28.
+// (the ClientRequest union of the schema); tasks/* are new in 2025-11-25.
 constexpr std::string_view kSpecClientRequests[] = {"initialize",
                                                     "ping",
                                                     "tools/list",
@@ -33,8 +33,14 @@ constexpr std::string_view kSpecClientRequests[] = {"initialize",
                                                     "tasks/get",
                                                     "tasks/result",
                                                     "tasks/list",
-                                                    "tasks/cancel",
-                                                    "subscriptions/listen"};
+                                                    "tasks/cancel"};
+
+// The client requests of the modern revision (2026-07-28) that the legacy ones lack. It drops
+// initialize, ping, logging/setLevel and resources/(un)subscribe; tasks are an extension.
+constexpr std::string_view kModernOnlyClientRequests[] = {"server/discover",
+                                                          "subscriptions/listen"};
+constexpr std::string_view kLegacyOnlyClientRequests[] = {
+    "initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"};
 
 // Those the gateway neither answers nor routes: a client gets -32601 for them.
 const std::vector<std::string_view> kNotHandled = {};
@@ -72,20 +78,32 @@ struct FsCatalog : Catalog {
 
 TEST_CASE("The table has a row for every client request of the spec but those not handled") {
   std::vector<std::string_view> missing;
-  for (std::string_view name : kSpecClientRequests) {
-    if (FindMethod(name) == nullptr) missing.push_back(name);
+  for (auto names : {std::span<const std::string_view>(kSpecClientRequests),
+                     std::span<const std::string_view>(kModernOnlyClientRequests)}) {
+    for (std::string_view name : names) {
+      if (FindMethod(name) == nullptr) missing.push_back(name);
+    }
   }
   CHECK(missing == kNotHandled);
   for (const RequestMethod& row : kRequestMethods) {
-    CHECK_MESSAGE(std::ranges::find(kSpecClientRequests, row.name) != std::end(kSpecClientRequests),
-                  row.name);
+    const bool in_spec =
+        std::ranges::find(kSpecClientRequests, row.name) != std::end(kSpecClientRequests) ||
+        std::ranges::find(kModernOnlyClientRequests, row.name) !=
+            std::end(kModernOnlyClientRequests);
+    CHECK_MESSAGE(in_spec, row.name);
+    const bool legacy_only = std::ranges::find(kLegacyOnlyClientRequests, row.name) !=
+                             std::end(kLegacyOnlyClientRequests);
+    CHECK_MESSAGE(row.legacy_only == legacy_only, row.name);
   }
 }
 
-TEST_CASE("The lists and resources/read carry caching hints; subscriptions/listen is the session's") {
+TEST_CASE("Discover, the lists and resources/read carry caching hints; a listen is the session's") {
   CHECK(RowsWhere([](const RequestMethod& row) { return row.cacheable; }) ==
-        std::vector<std::string_view>{"tools/list", "prompts/list", "resources/list",
-                                      "resources/templates/list", "resources/read"});
+        std::vector<std::string_view>{"server/discover", "tools/list", "prompts/list",
+                                      "resources/list", "resources/templates/list",
+                                      "resources/read"});
+  CHECK(RowsWhere([](const RequestMethod& row) { return row.modern_only; }) ==
+        std::vector<std::string_view>{"subscriptions/listen"});
   CHECK(Row("subscriptions/listen").handler == MethodHandler::kListen);
   CHECK(Row("subscriptions/listen").item == MethodItem::kNone);
 }

@@ -141,11 +141,17 @@ struct ListenSession {
   Session session{gateway.session_services(), record, policy::Principal{}};
 };
 
-Json ListenParams(Json notifications) {
+// params of a modern request: no more than its version and capabilities in _meta.
+Json ModernParams() {
   return {{"_meta",
            {{protocol::kMetaProtocolVersion, "2026-07-28"},
-            {protocol::kMetaClientCapabilities, Json::object()}}},
-          {"notifications", std::move(notifications)}};
+            {protocol::kMetaClientCapabilities, Json::object()}}}};
+}
+
+Json ListenParams(Json notifications) {
+  Json params = ModernParams();
+  params["notifications"] = std::move(notifications);
+  return params;
 }
 
 }  // namespace
@@ -173,11 +179,37 @@ TEST_CASE("Session keeps a listen until the client cancels it, and refuses a mal
   hub.ListChanged(changed, {{"a", "x"}});
   CHECK(s.sent.size() == 2);  // ended, without an answer
 
-  s.session.HandleRequest(
-      protocol::MakeRequest(6, "subscriptions/listen", {{"notifications", "all"}}), s.record);
+  s.session.HandleRequest(protocol::MakeRequest(6, "subscriptions/listen", ListenParams("all")),
+                          s.record);
   REQUIRE(s.sent.size() == 3);
   REQUIRE(s.sent[2].error);
   CHECK(s.sent[2].error->code == -32602);
+  // A legacy request: the method does not exist in its era.
+  s.session.HandleRequest(
+      protocol::MakeRequest(7, "subscriptions/listen", {{"notifications", Json::object()}}),
+      s.record);
+  REQUIRE(s.sent.size() == 4);
+  REQUIRE(s.sent[3].error);
+  CHECK(s.sent[3].error->code == -32601);
+}
+
+TEST_CASE("Session gives a modern client's lists and discover caching hints, a legacy one none") {
+  ListenSession s{Config{}};
+  s.session.HandleRequest(protocol::MakeRequest(1, "tools/list", ModernParams()), s.record);
+  s.session.HandleRequest(protocol::MakeRequest(2, "server/discover", ModernParams()),
+                          s.record);
+  s.session.HandleRequest(protocol::MakeRequest(3, "tools/list"), s.record);
+  REQUIRE(s.sent.size() == 3);
+  for (int i : {0, 1}) {
+    // Serialized shared text or not, the client reads the same.
+    protocol::Result<Message> read = protocol::ParseMessage(protocol::Serialize(s.sent[i]));
+    REQUIRE(read.ok());
+    CHECK(read->result["ttlMs"] == 0);  // no upstream gave a hint
+    CHECK(read->result["cacheScope"] == "public");  // no key, no policy: everyone's answer
+  }
+  protocol::Result<Message> legacy = protocol::ParseMessage(protocol::Serialize(s.sent[2]));
+  REQUIRE(legacy.ok());
+  CHECK_FALSE(legacy->result.contains("ttlMs"));
 }
 
 TEST_CASE("Session answers its listens complete when the gateway shuts down") {
