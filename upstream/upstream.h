@@ -25,15 +25,13 @@ struct Offer {
   protocol::Json capabilities = protocol::Json::object();
   protocol::Json server_info = protocol::Json::object();
   std::string protocol_version;
-  // The caching hints (ttlMs) the server gave with each list and with server/discover; 0 where
-  // it gave none (a legacy server never does).
-  struct ListTtls {
-    std::int64_t tools = 0;
-    std::int64_t prompts = 0;
-    std::int64_t resources = 0;
-    std::int64_t resource_templates = 0;
-  };
-  ListTtls list_ttl_ms;
+  // The ttlMs caching hint of each list (the smallest over its pages) and of the
+  // server/discover result: how long the server says they stay fresh. 0: absent, negative, or a
+  // legacy server.
+  std::int64_t tools_ttl_ms = 0;
+  std::int64_t prompts_ttl_ms = 0;
+  std::int64_t resources_ttl_ms = 0;
+  std::int64_t resource_templates_ttl_ms = 0;
   std::int64_t discover_ttl_ms = 0;
 };
 

@@ -271,13 +271,13 @@ bool Serves(const Offer& offer, CatalogList list) {
 std::int64_t ListTtl(const Offer& offer, CatalogList list) {
   switch (list) {
     case CatalogList::kTools:
-      return offer.list_ttl_ms.tools;
+      return offer.tools_ttl_ms;
     case CatalogList::kPrompts:
-      return offer.list_ttl_ms.prompts;
+      return offer.prompts_ttl_ms;
     case CatalogList::kResources:
-      return offer.list_ttl_ms.resources;
+      return offer.resources_ttl_ms;
     case CatalogList::kResourceTemplates:
-      return offer.list_ttl_ms.resource_templates;
+      return offer.resource_templates_ttl_ms;
   }
   return 0;
 }

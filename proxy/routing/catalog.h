@@ -86,7 +86,7 @@ class Catalog {
   std::shared_ptr<const std::string> ListResultText(CatalogList list) const;
 
   // How long from now, in milliseconds, a merged list stays fresh by its upstreams' caching
-  // hints (Offer::list_ttl_ms): the smallest hint of the servers that serve that list, each
+  // hints (Offer::tools_ttl_ms, ...): the smallest hint of the servers that serve that list, each
   // less the time since the Catalog got it, never below 0; 0 as soon as one gave none (a legacy
   // server). DiscoverFreshForMs is the same over every server's discover_ttl_ms. Any thread.
   std::int64_t FreshForMs(CatalogList list) const;

@@ -27,7 +27,8 @@ CacheHints ReadHints(const Json& upstream_result, const Access& access) {
 }
 
 bool IsRetry(const Json& params) {
-  return params.is_object() && (params.contains("inputResponses") || params.contains("requestState"));
+  return params.is_object() &&
+         (params.contains("inputResponses") || params.contains("requestState"));
 }
 
 void AddCacheHints(Json& result, const CacheHints& hints) {

@@ -16,8 +16,7 @@ using protocol::StatusCode;
 
 namespace {
 
-constexpr const char* kFlags[] = {"toolsListChanged", "promptsListChanged",
-                                  "resourcesListChanged"};
+constexpr const char* kFlags[] = {"toolsListChanged", "promptsListChanged", "resourcesListChanged"};
 
 Status Invalid(const std::string& why) {
   return {StatusCode::kInvalidArgument, "Invalid params: " + why};

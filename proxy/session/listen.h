@@ -19,9 +19,9 @@ namespace mcpgw::proxy {
 
 // params.notifications of a listen request, or the part of it the gateway honours.
 struct ListenFilter {
-  bool tools = false;      // toolsListChanged
-  bool prompts = false;    // promptsListChanged
-  bool resources = false;  // resourcesListChanged
+  bool tools = false;                            // toolsListChanged
+  bool prompts = false;                          // promptsListChanged
+  bool resources = false;                        // resourcesListChanged
   std::optional<std::vector<std::string>> uris;  // resourceSubscriptions; nullopt: not asked
 };
 

@@ -19,8 +19,9 @@ Json Session::WithHints(Json result, const CacheHints& hints, const Responder& r
 Responder Session::HintingReads(const Responder& responder, bool retry) const {
   Responder hinting = responder;
   hinting.sink = [this, sink = responder.sink, retry](const Message& message) {
-    const bool complete = message.is_response() && message.result.is_object() &&
-                          protocol::StringOr(message.result, "resultType", "complete") == "complete";
+    const bool complete =
+        message.is_response() && message.result.is_object() &&
+        protocol::StringOr(message.result, "resultType", "complete") == "complete";
     if (!complete) return sink(message);
     Message hinted = message;
     AddCacheHints(hinted.result, retry ? kRetryHints : ReadHints(message.result, access_));

@@ -15,7 +15,7 @@ std::shared_ptr<upstream::Offer> ToolServer(std::int64_t ttl_ms) {
   auto offer = std::make_shared<upstream::Offer>();
   offer->capabilities = {{"tools", Json::object()}};
   offer->tools.push_back({{"name", "echo"}, {"inputSchema", {{"type", "object"}}}});
-  offer->list_ttl_ms.tools = ttl_ms;
+  offer->tools_ttl_ms = ttl_ms;
   offer->discover_ttl_ms = ttl_ms;
   return offer;
 }

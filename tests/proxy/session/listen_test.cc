@@ -47,20 +47,20 @@ Json SubscriptionId(const Message& message) {
 }  // namespace
 
 TEST_CASE("ParseListenFilter reads the flags and URIs asked for, and refuses malformed ones") {
-  auto filter = ParseListenFilter(
-      {{"notifications",
-        {{"toolsListChanged", true}, {"promptsListChanged", false}, {"resourceSubscriptions", {"a://x"}}}}});
+  auto filter = ParseListenFilter({{"notifications",
+                                    {{"toolsListChanged", true},
+                                     {"promptsListChanged", false},
+                                     {"resourceSubscriptions", {"a://x"}}}}});
   REQUIRE(filter.ok());
   CHECK(filter->tools);
   CHECK_FALSE(filter->prompts);
   CHECK(filter->uris == std::vector<std::string>{"a://x"});
-  CHECK(ToJson(*filter) ==
-        Json{{"toolsListChanged", true}, {"resourceSubscriptions", {"a://x"}}});
+  CHECK(ToJson(*filter) == Json{{"toolsListChanged", true}, {"resourceSubscriptions", {"a://x"}}});
   CHECK_FALSE(ParseListenFilter({{"notifications", {{"toolsListChanged", true}}}})->uris);
-  for (const Json& params :
-       {Json::object(), Json{{"notifications", 1}}, Json{{"notifications", {{"toolsListChanged", 1}}}},
-        Json{{"notifications", {{"resourceSubscriptions", "a://x"}}}},
-        Json{{"notifications", {{"resourceSubscriptions", {1}}}}}}) {
+  for (const Json& params : {Json::object(), Json{{"notifications", 1}},
+                             Json{{"notifications", {{"toolsListChanged", 1}}}},
+                             Json{{"notifications", {{"resourceSubscriptions", "a://x"}}}},
+                             Json{{"notifications", {{"resourceSubscriptions", {1}}}}}}) {
     CAPTURE(params.dump());
     auto refused = ParseListenFilter(params);
     REQUIRE_FALSE(refused.ok());
@@ -84,12 +84,14 @@ TEST_CASE("A listen is acknowledged first, then carries what it asked for under 
         Json{{"toolsListChanged", true}, {"resourceSubscriptions", {"file:///one"}}});
 
   rig.hub.ListChanged(protocol::MakeNotification("notifications/tools/list_changed"), {{"a", "x"}});
-  rig.hub.ListChanged(protocol::MakeNotification("notifications/prompts/list_changed"), {{"a", "p"}});
+  rig.hub.ListChanged(protocol::MakeNotification("notifications/prompts/list_changed"),
+                      {{"a", "p"}});
   rig.hub.FromUpstream("a", protocol::MakeNotification("notifications/message",
                                                        {{"level", "error"}, {"data", "x"}}));
   CHECK(rig.hub.Subscribe(listen.get(), "a", "file:///one"));
-  rig.hub.FromUpstream("a", protocol::MakeNotification("notifications/resources/updated",
-                                                       {{"uri", "file:///one"}, {"_meta", {{"k", 1}}}}));
+  rig.hub.FromUpstream("a",
+                       protocol::MakeNotification("notifications/resources/updated",
+                                                  {{"uri", "file:///one"}, {"_meta", {{"k", 1}}}}));
   REQUIRE(rig.stream.size() == 3);  // not the prompts it did not ask for, nor the log line
   CHECK(rig.stream[1].method == "notifications/tools/list_changed");
   CHECK(SubscriptionId(rig.stream[1]) == 9);
@@ -116,8 +118,9 @@ TEST_CASE("A listen is told of a list change only when it may read a changed ite
   std::vector<Message> stream;
   ListenFilter honoured;
   honoured.tools = true;
-  Listen listen(rig.hub, keyed, Json("s"), [&stream](const Message& m) { stream.push_back(m); },
-                honoured, [](Json) {});
+  Listen listen(
+      rig.hub, keyed, Json("s"), [&stream](const Message& m) { stream.push_back(m); }, honoured,
+      [](Json) {});
   listen.Acknowledge();
   rig.hub.ListChanged(protocol::MakeNotification("notifications/tools/list_changed"), {{"b", "x"}});
   rig.hub.ListChanged(protocol::MakeNotification("notifications/tools/list_changed"), {{"a", "y"}});
@@ -196,15 +199,14 @@ TEST_CASE("Session keeps a listen until the client cancels it, and refuses a mal
 TEST_CASE("Session gives a modern client's lists and discover caching hints, a legacy one none") {
   ListenSession s{Config{}};
   s.session.HandleRequest(protocol::MakeRequest(1, "tools/list", ModernParams()), s.record);
-  s.session.HandleRequest(protocol::MakeRequest(2, "server/discover", ModernParams()),
-                          s.record);
+  s.session.HandleRequest(protocol::MakeRequest(2, "server/discover", ModernParams()), s.record);
   s.session.HandleRequest(protocol::MakeRequest(3, "tools/list"), s.record);
   REQUIRE(s.sent.size() == 3);
   for (int i : {0, 1}) {
     // Serialized shared text or not, the client reads the same.
     protocol::Result<Message> read = protocol::ParseMessage(protocol::Serialize(s.sent[i]));
     REQUIRE(read.ok());
-    CHECK(read->result["ttlMs"] == 0);  // no upstream gave a hint
+    CHECK(read->result["ttlMs"] == 0);              // no upstream gave a hint
     CHECK(read->result["cacheScope"] == "public");  // no key, no policy: everyone's answer
   }
   protocol::Result<Message> legacy = protocol::ParseMessage(protocol::Serialize(s.sent[2]));
@@ -214,9 +216,9 @@ TEST_CASE("Session gives a modern client's lists and discover caching hints, a l
 
 TEST_CASE("Session answers its listens complete when the gateway shuts down") {
   ListenSession s{Config{}};
-  s.session.HandleRequest(
-      protocol::MakeRequest("L", "subscriptions/listen", ListenParams({{"promptsListChanged", true}})),
-      s.record);
+  s.session.HandleRequest(protocol::MakeRequest("L", "subscriptions/listen",
+                                                ListenParams({{"promptsListChanged", true}})),
+                          s.record);
   s.gateway.session_services().notifications.EndListeners();
   REQUIRE(s.sent.size() == 2);
   CHECK(s.sent[1].id == "L");
