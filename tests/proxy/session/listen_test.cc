@@ -214,6 +214,19 @@ TEST_CASE("Session gives a modern client's lists and discover caching hints, a l
   CHECK_FALSE(legacy->result.contains("ttlMs"));
 }
 
+TEST_CASE("Session ends its listens without an answer when its client has gone") {
+  ListenSession s{Config{}};
+  s.session.HandleRequest(
+      protocol::MakeRequest(1, "subscriptions/listen", ListenParams({{"toolsListChanged", true}})),
+      s.record);
+  s.session.CancelAll("the client closed the stream");
+  NotificationHub& hub = s.gateway.session_services().notifications;
+  hub.ListChanged(protocol::MakeNotification("notifications/tools/list_changed"), {{"a", "x"}});
+  hub.EndListeners();
+  REQUIRE(s.sent.size() == 1);  // the acknowledgement only
+  CHECK(s.sent[0].method == "notifications/subscriptions/acknowledged");
+}
+
 TEST_CASE("Session answers its listens complete when the gateway shuts down") {
   ListenSession s{Config{}};
   s.session.HandleRequest(protocol::MakeRequest("L", "subscriptions/listen",
