@@ -75,6 +75,9 @@ std::unique_ptr<httplib::Client> MakeHttpClient(const Url& url, const ServerConf
                                                 std::chrono::seconds read_timeout) {
   auto client = std::make_unique<httplib::Client>(url.HttpOrigin());
   client->set_keep_alive(true);
+  // Requests are small and each waits for its answer: Nagle's algorithm would hold a request's
+  // last segment until the server's delayed ACK, about 40 ms per call.
+  client->set_tcp_nodelay(true);
   client->set_connection_timeout(kConnectTimeoutSeconds, 0);
   client->set_read_timeout(static_cast<time_t>(read_timeout.count()), 0);
   client->set_write_timeout(kConnectTimeoutSeconds, 0);
