@@ -74,11 +74,15 @@ void ListenStream::SetResources(std::set<std::string> uris) {
     if (uris == uris_) return;
     uris_ = std::move(uris);
     open = std::exchange(open_, 0);
+  }
+  // The old request is cancelled before the new one goes out.
+  if (open != 0) client_.Cancel(open, "the resource subscriptions changed");
+  {
+    std::lock_guard lock(mutex_);
     reopen_ = true;
     reopen_at_ = Clock::now();
   }
   changed_.notify_all();
-  if (open != 0) client_.Cancel(open, "the resource subscriptions changed");
 }
 
 bool ListenStream::Accept(protocol::Message& notification) {

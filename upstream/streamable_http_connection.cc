@@ -114,6 +114,9 @@ void StreamableHttpConnection::PostRequestAsync(const Message& message,
       // Only this request's answer is lost: fail its call now, keep the connection.
       AnswerWithError(message, fmt::format("with a message over {} bytes (gateway.max_message_bytes)",
                                            config_.max_message_bytes));
+    } else if (!posted.status.ok() && modern) {
+      // No session to lose: only this request failed (a listen stream read past its timeout).
+      if (!closed_) AnswerWithError(message, posted.status.message());
     } else if (!posted.status.ok()) {
       if (!closed_) log::Warn("{}; closing the connection", posted.status.message());
       inbound_->Close();

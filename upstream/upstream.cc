@@ -169,6 +169,13 @@ void Upstream::Impl::Stop(milliseconds grace) {
     grace_ = grace;
   }
   changed_.notify_all();
+  std::shared_ptr<ModernCalls> modern;
+  {
+    std::lock_guard lock(mutex_);
+    modern = std::move(modern_);
+    modern_ = nullptr;
+  }
+  modern.reset();  // ends the listen stream before the connection, so it is not reopened
   client_.Detach(Unavailable("stopped"));
   if (lifecycle_.joinable()) lifecycle_.join();
   client_.Shutdown();

@@ -39,6 +39,15 @@ TEST_CASE("FetchAllPages follows nextCursor until the last page") {
   CHECK(server.seen_params[2]["cursor"] == "2");
 }
 
+TEST_CASE("FetchAllPages keeps the smallest ttlMs of the pages; a page without one counts as 0") {
+  PagedServer hinted{{{{"tools", Json::array()}, {"nextCursor", "1"}, {"ttlMs", 900}},
+                      {{"tools", Json::array()}, {"ttlMs", 300}}}};
+  CHECK(FetchAllPages(hinted.AsRequester(), "tools/list", "tools")->ttl_ms == 300);
+  PagedServer partly{{{{"tools", Json::array()}, {"nextCursor", "1"}, {"ttlMs", 900}},
+                      {{"tools", Json::array()}}}};
+  CHECK(FetchAllPages(partly.AsRequester(), "tools/list", "tools")->ttl_ms == 0);
+}
+
 TEST_CASE("FetchAllPages stops at a cursor that repeats") {
   PagedServer server{{{{"tools", Json::array()}, {"nextCursor", "0"}}}};
   protocol::Result<ListPages> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
