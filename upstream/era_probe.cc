@@ -28,7 +28,8 @@ std::optional<std::string> Choose(const Json& listed, const std::string& asked) 
 ProbeVerdict Speak(const std::optional<std::string>& chosen, const std::string& asked,
                    const std::string& listed_where) {
   if (!chosen) {
-    return {Kind::kUnsupported, {},
+    return {Kind::kUnsupported,
+            {},
             "the server is modern but " + listed_where + " names no revision the gateway speaks"};
   }
   return {*chosen == asked ? Kind::kModern : Kind::kAskAgain, *chosen, {}};
@@ -54,18 +55,18 @@ ProbeVerdict JudgeProbe(const protocol::Result<Json>& reply, const std::string& 
   const Json* code = failed.code() == protocol::StatusCode::kRemote
                          ? protocol::FindMember(error, "code")
                          : nullptr;
-  if (code == nullptr || !code->is_number_integer() ||
-      !IsRecognizedModernError(code->get<int>())) {
+  if (code == nullptr || !code->is_number_integer() || !IsRecognizedModernError(code->get<int>())) {
     return {Kind::kLegacy, {}, "server/discover: " + failed.message()};
   }
   if (code->get<int>() != protocol::kUnsupportedProtocolVersion) {
-    return {Kind::kUnsupported, {}, "the server is modern but refused server/discover: " +
-                                        failed.message()};
+    return {Kind::kUnsupported,
+            {},
+            "the server is modern but refused server/discover: " + failed.message()};
   }
   const Json* data = protocol::FindMember(error, "data");
   const Json* supported = data ? protocol::FindMember(*data, "supported") : nullptr;
-  ProbeVerdict verdict = Speak(supported ? Choose(*supported, asked) : std::nullopt, asked,
-                               "its data.supported");
+  ProbeVerdict verdict =
+      Speak(supported ? Choose(*supported, asked) : std::nullopt, asked, "its data.supported");
   // It refused `asked`: asking again with the same revision would go round in circles.
   if (verdict.kind == Kind::kModern) {
     return {Kind::kUnsupported, {}, "the server refused revision " + asked + " that it lists"};

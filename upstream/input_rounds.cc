@@ -51,12 +51,13 @@ void InputRounds::Send(Json params) {
 
 void InputRounds::OnRound(Result<Json> outcome) {
   if (!outcome.ok() || !IsInputRequired(*outcome)) return Finish(std::move(outcome));
-  bool exhausted;
   if (!hooks_.on_request) {
-    return Finish(Unavailable("needs input from the client (input_required), and this client "
-                              "cannot answer server requests"));
+    return Finish(
+        Unavailable("needs input from the client (input_required), and this client "
+                    "cannot answer server requests"));
   }
   const Json& result = *outcome;
+  bool exhausted;
   {
     std::lock_guard lock(mutex_);
     if (!on_reply_) return;
@@ -92,19 +93,19 @@ void InputRounds::AskClient(const Json& input_requests) {
     if (answers_.contains(key) || !on_reply_) continue;  // answered already, or ended
     withdraws_[key] = std::move(withdraw);
   }
-  OnInput({}, Json());  // every request is out: the +1
+  OnInput(std::nullopt, Json());  // every request is out: the +1
 }
 
-void InputRounds::OnInput(const std::string& key, Result<Json> answer) {
+void InputRounds::OnInput(const std::optional<std::string>& key, Result<Json> answer) {
   if (!answer.ok()) return Finish(answer.status());
   Json params;
   {
     std::lock_guard lock(mutex_);
     if (!on_reply_) return;
-    if (!key.empty()) {
-      if (answers_.contains(key)) return;
-      answers_[key] = std::move(answer).value();
-      withdraws_.erase(key);
+    if (key) {
+      if (answers_.contains(*key)) return;
+      answers_[*key] = std::move(answer).value();
+      withdraws_.erase(*key);
     }
     if (--awaited_ != 0) return;
     params = params_.is_object() ? params_ : Json::object();

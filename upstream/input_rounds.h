@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace mcpgw::upstream {
@@ -39,7 +40,8 @@ class InputRounds : public std::enable_shared_from_this<InputRounds> {
   void Send(protocol::Json params);
   void OnRound(protocol::Result<protocol::Json> outcome);
   void AskClient(const protocol::Json& input_requests);
-  void OnInput(const std::string& key, protocol::Result<protocol::Json> answer);
+  // An input's answer; nullopt: every input has been asked for.
+  void OnInput(const std::optional<std::string>& key, protocol::Result<protocol::Json> answer);
   void Finish(protocol::Result<protocol::Json> outcome);
   protocol::Status Unavailable(const std::string& what) const;
 
@@ -49,15 +51,15 @@ class InputRounds : public std::enable_shared_from_this<InputRounds> {
   const protocol::Json params_;  // as the caller sent them
   const CallHooks hooks_;
 
-  std::mutex mutex_;  // guards the fields below
+  std::mutex mutex_;       // guards the fields below
   ReplyHandler on_reply_;  // empty once finished
-  CallId in_flight_ = 0;  // the upstream id of the round in flight; 0: none
-  int sent_ = 0;          // rounds sent
+  CallId in_flight_ = 0;   // the upstream id of the round in flight; 0: none
+  int sent_ = 0;           // rounds sent
   int rounds_ = 0;
   std::string request_state_;
   bool has_request_state_ = false;
   protocol::Json answers_ = protocol::Json::object();
-  std::size_t awaited_ = 0;  // inputs still to be answered
+  std::size_t awaited_ = 0;                    // inputs still to be answered
   std::map<std::string, Withdraw> withdraws_;  // of the inputs asked and not answered, by key
 };
 

@@ -123,9 +123,9 @@ void ListenStream::Open(std::unique_lock<std::mutex>& lock) {
   CallId id = client_.NextId();
   open_ = id;
   lock.unlock();
-  client_.CallWithin(kNoTimeout, "subscriptions/listen", std::move(params),
-                     [this, id](protocol::Result<Json> outcome) { OnEnded(id, outcome); },
-                     {}, id);
+  client_.CallWithin(
+      kNoTimeout, "subscriptions/listen", std::move(params),
+      [this, id](protocol::Result<Json> outcome) { OnEnded(id, outcome); }, {}, id);
   lock.lock();
   if (open_ == id) return;
   // Stopped or replaced while it was being sent, before it could be cancelled.
@@ -139,9 +139,8 @@ void ListenStream::OnEnded(CallId id, const protocol::Result<Json>& outcome) {
     std::lock_guard lock(mutex_);
     if (stopping_ || open_ != id) return;  // cancelled on purpose, or replaced
     open_ = 0;
-    log::Info("[{}] the subscriptions/listen stream ended ({}); opening it again in {} ms",
-              server_, outcome.ok() ? "closed by the server" : outcome.status().message(),
-              backoff_.count());
+    log::Info("[{}] the subscriptions/listen stream ended ({}); opening it again in {} ms", server_,
+              outcome.ok() ? "closed by the server" : outcome.status().message(), backoff_.count());
     reopen_ = true;
     reopen_at_ = Clock::now() + backoff_;
     backoff_ = std::min(backoff_ * 2, kMaxBackoff);

@@ -50,8 +50,8 @@ class ListenStream {
   std::condition_variable changed_;
   std::set<std::string> uris_;
   bool stopping_ = false;
-  bool reopen_ = true;         // open (again) when the backoff has passed
-  CallId open_ = 0;            // the listen request open now; 0: none
+  bool reopen_ = true;  // open (again) when the backoff has passed
+  CallId open_ = 0;     // the listen request open now; 0: none
   std::chrono::milliseconds backoff_;
   std::chrono::steady_clock::time_point reopen_at_;
   std::thread thread_;  // last: starts after the fields above

@@ -47,8 +47,7 @@ void ModernCalls::StartListening() {
   listen_ = std::make_unique<ListenStream>(server_, client_, capabilities_, resource_uris_);
 }
 
-CallId ModernCalls::Call(std::string method, Json params, ReplyHandler on_reply,
-                         CallHooks hooks) {
+CallId ModernCalls::Call(std::string method, Json params, ReplyHandler on_reply, CallHooks hooks) {
   if (method == "logging/setLevel") {
     envelope_->SetLogLevel(protocol::StringOr(params, "level"));
   } else if (method == "resources/subscribe" || method == "resources/unsubscribe") {

@@ -39,13 +39,14 @@ TEST_CASE("JudgeProbe: any other error, or no answer in time, means legacy") {
 
 TEST_CASE("JudgeProbe: -32022 naming a revision the gateway speaks asks again with it") {
   Json unsupported = {{"supported", {"2099-01-01", "2026-07-28"}}, {"requested", "2030-01-01"}};
-  ProbeVerdict again = JudgeProbe(RemoteError(protocol::kUnsupportedProtocolVersion, unsupported),
-                                  "2030-01-01");
+  ProbeVerdict again =
+      JudgeProbe(RemoteError(protocol::kUnsupportedProtocolVersion, unsupported), "2030-01-01");
   CHECK(again.kind == Kind::kAskAgain);
   CHECK(again.revision == "2026-07-28");
 }
 
-TEST_CASE("JudgeProbe: a modern refusal with nothing to fall back on is unsupported, never legacy") {
+TEST_CASE(
+    "JudgeProbe: a modern refusal with nothing to fall back on is unsupported, never legacy") {
   Json none = {{"supported", {"2099-01-01"}}};
   CHECK(JudgeProbe(RemoteError(protocol::kUnsupportedProtocolVersion, none), "2026-07-28").kind ==
         Kind::kUnsupported);
@@ -105,8 +106,8 @@ TEST_CASE("ModernHeaders: version, method and name; a name that is not plain ASC
   params.erase("name");
   params["uri"] = "file:///caf\xc3\xa9";
   headers = ModernHeaders(protocol::MakeRequest(1, "resources/read", params));
-  CHECK(headers.back() == std::pair<std::string, std::string>{"Mcp-Name",
-                                                              "=?base64?ZmlsZTovLy9jYWbDqQ==?="});
+  CHECK(headers.back() ==
+        std::pair<std::string, std::string>{"Mcp-Name", "=?base64?ZmlsZTovLy9jYWbDqQ==?="});
   CHECK(ModernHeaders(protocol::MakeRequest(1, "tools/list", Json::object())).empty());
 }
 

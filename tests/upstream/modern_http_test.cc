@@ -84,19 +84,22 @@ class ModernHttpServer {
       result({{"resultType", "complete"}, {"tools", {{{"name", "echo"}}}}, {"ttlMs", 42}});
     } else if (body["params"]["name"] == "refuse") {
       res.status = 400;
-      res.set_content(Json{{"jsonrpc", "2.0"}, {"id", id},
-                           {"error", {{"code", -32602}, {"message", "no such thing"}}}}.dump(),
+      res.set_content(Json{{"jsonrpc", "2.0"},
+                           {"id", id},
+                           {"error", {{"code", -32602}, {"message", "no such thing"}}}}
+                          .dump(),
                       "application/json");
     } else if (body["params"]["name"] == "hang") {
-      res.set_chunked_content_provider("text/event-stream", [this](std::size_t, httplib::DataSink& sink) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        static constexpr std::string_view kComment = ": waiting\n\n";
-        if (!sink.is_writable() || !sink.write(kComment.data(), kComment.size())) {
-          hang_closed_ = true;
-          return false;
-        }
-        return true;
-      });
+      res.set_chunked_content_provider(
+          "text/event-stream", [this](std::size_t, httplib::DataSink& sink) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            static constexpr std::string_view kComment = ": waiting\n\n";
+            if (!sink.is_writable() || !sink.write(kComment.data(), kComment.size())) {
+              hang_closed_ = true;
+              return false;
+            }
+            return true;
+          });
     } else {
       result({{"resultType", "complete"}, {"content", {{{"type", "text"}, {"text", "echoed"}}}}});
     }

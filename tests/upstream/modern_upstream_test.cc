@@ -1,9 +1,9 @@
 #include "upstream/upstream.h"
 
 #include "protocol/era.h"
-#include "upstream/input_rounds.h"
 #include "tests/support/in_memory_server.h"
 #include "tests/upstream/upstream_test_support.h"
+#include "upstream/input_rounds.h"
 
 namespace mcpgw::upstream::testing {
 namespace {
@@ -34,9 +34,9 @@ ServerConfig MemoryConfig(EraSetting era) {
 // An Upstream on an in-memory server, started and ready.
 struct MemoryUpstream {
   explicit MemoryUpstream(ServerOffer offer = ModernOffer(), EraSetting era = EraSetting::kAuto)
-      : server(std::move(offer)), upstream(MemoryConfig(era), &observer, [this](const ServerConfig&) {
-          return server.Connect();
-        }) {
+      : server(std::move(offer)),
+        upstream(MemoryConfig(era), &observer,
+                 [this](const ServerConfig&) { return server.Connect(); }) {
     StartReady(upstream);
   }
   ~MemoryUpstream() { upstream.Stop(); }  // before the server goes
@@ -89,8 +89,9 @@ PendingReply StartWithHooks(Upstream& upstream, std::string method, Json params,
 Json ElicitInputRequired(std::optional<std::string> state) {
   Json result = {{"resultType", "input_required"},
                  {"inputRequests",
-                  {{"who", {{"method", "elicitation/create"},
-                            {"params", {{"message", "Name?"}, {"requestedSchema", Json::object()}}}}}}}};
+                  {{"who",
+                    {{"method", "elicitation/create"},
+                     {"params", {{"message", "Name?"}, {"requestedSchema", Json::object()}}}}}}}};
   if (state) result["requestState"] = *state;
   return result;
 }
@@ -175,9 +176,9 @@ TEST_CASE("A modern call keeps its own _meta and carries the log level a client 
 TEST_CASE("The listen stream asks for the declared list changes and its list_changed refreshes") {
   MemoryUpstream memory;
   Message listen = memory.Received("subscriptions/listen");
-  CHECK(listen.params["notifications"] ==
-        Json{{"toolsListChanged", true}, {"promptsListChanged", true},
-             {"resourcesListChanged", true}});
+  CHECK(listen.params["notifications"] == Json{{"toolsListChanged", true},
+                                               {"promptsListChanged", true},
+                                               {"resourcesListChanged", true}});
   Json on_listen = {{"_meta", {{protocol::kMetaSubscriptionId, listen.id}}}};
   REQUIRE(memory.server.Notify("notifications/subscriptions/acknowledged", on_listen).ok());
   ServerOffer more = ModernOffer();
@@ -241,7 +242,8 @@ TEST_CASE("input_required is answered through the client's relay and the call re
   CHECK(retry.params["requestState"] == "opaque-1");
   CHECK(retry.params["inputResponses"] ==
         Json{{"who", {{"action", "accept"}, {"content", {{"name", "Ada"}}}}}});
-  REQUIRE(memory.server.Answer(retry, {{"content", {{{"type", "text"}, {"text", "hi Ada"}}}}}).ok());
+  REQUIRE(
+      memory.server.Answer(retry, {{"content", {{{"type", "text"}, {"text", "hi Ada"}}}}}).ok());
   CHECK(FirstText(call.Get()) == "hi Ada");
   std::lock_guard lock(client.mutex);
   REQUIRE(client.asked.size() == 1);
@@ -259,14 +261,16 @@ TEST_CASE("A retry without requestState sends none, and a client's error ends th
   CallHooks hooks;
   hooks.on_request = client.Relay();
   PendingReply call = StartWithHooks(memory.upstream, "tools/call", {{"name", "echo"}}, hooks);
-  REQUIRE(memory.server.Answer(memory.Received("tools/call"), ElicitInputRequired(std::nullopt)).ok());
+  REQUIRE(
+      memory.server.Answer(memory.Received("tools/call"), ElicitInputRequired(std::nullopt)).ok());
   Result<Json> reply = call.Get();
   REQUIRE_FALSE(reply.ok());
   CHECK(reply.status().code() == StatusCode::kRemote);
   CHECK(reply.status().detail()["message"] == "user said no");
 }
 
-TEST_CASE("input_required without a client that can answer fails clearly; a modern client gets it") {
+TEST_CASE(
+    "input_required without a client that can answer fails clearly; a modern client gets it") {
   MemoryUpstream memory;
   memory.Received("subscriptions/listen");
   PendingReply call = StartCall(memory.upstream, "tools/call", {{"name", "echo"}});
@@ -277,8 +281,8 @@ TEST_CASE("input_required without a client that can answer fails clearly; a mode
 
   CallHooks modern_client;
   modern_client.client_takes_input_required = true;
-  PendingReply passed = StartWithHooks(memory.upstream, "tools/call", {{"name", "echo"}},
-                                       modern_client);
+  PendingReply passed =
+      StartWithHooks(memory.upstream, "tools/call", {{"name", "echo"}}, modern_client);
   REQUIRE(memory.server.Answer(memory.Received("tools/call"), ElicitInputRequired("s")).ok());
   Result<Json> unchanged = passed.Get();
   REQUIRE(unchanged.ok());
