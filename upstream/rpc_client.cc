@@ -263,7 +263,9 @@ void RpcClient::RunTimer() {
     for (PendingCall& call : expired) {
       std::string reason = "timed out after " + std::to_string(call.timeout.count()) + " ms";
       log::Warn("[{}] {} (id {}) {}", server_, call.method, call.id, reason);
-      if (call.method != "initialize") {  // MCP: initialize is never cancelled
+      // MCP: initialize is never cancelled; nor is the era probe, which goes to a server that may
+      // be a legacy one waiting for initialize.
+      if (call.method != "initialize" && call.method != "server/discover") {
         (void)Notify("notifications/cancelled", {{"requestId", call.id}, {"reason", reason}});
       }
       Reply(call, Status(StatusCode::kTimeout, "upstream '" + server_ + "' " + reason,

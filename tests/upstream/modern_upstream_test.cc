@@ -135,6 +135,17 @@ TEST_CASE("A legacy server is probed, then initialized on the same connection") 
   CHECK(methods[2] == "notifications/initialized");
 }
 
+TEST_CASE("A child that does not answer the probe is taken for legacy after 2 s, never cancelled") {
+  Upstream upstream(FaultyServer({"--silent-discover"}), nullptr);
+  Clock::time_point started = Clock::now();
+  StartReady(upstream);
+  CHECK(Clock::now() - started >= std::chrono::milliseconds(1900));
+  CHECK(upstream.offer()->era == Era::kLegacy);
+  CHECK(upstream.offer()->protocol_version == "2025-11-25");
+  CHECK(FirstText(CallTool(upstream, "last_cancelled")) == "null");
+  upstream.Stop();
+}
+
 TEST_CASE("era legacy initializes at once, without the probe") {
   ServerOffer legacy = ModernOffer();
   legacy.modern = false;
