@@ -1,6 +1,7 @@
 // A modern server over Streamable HTTP, played by a small in-process HTTP server, for what no real
-// server shows: the headers each request carries, a 400 whose body is a JSON-RPC error, and a
-// cancel that closes the request's stream instead of posting notifications/cancelled.
+// server shows: the headers each request carries, a 400 whose body is a JSON-RPC error, a cancel
+// that closes the request's stream instead of posting notifications/cancelled; and a legacy one,
+// for the endpoint's era remembered across connections.
 #include "upstream/upstream.h"
 
 #include "protocol/era.h"
@@ -9,6 +10,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 
 namespace mcpgw::upstream::testing {
@@ -20,10 +22,11 @@ using protocol::StatusCode;
 
 // POST /mcp as a modern server: server/discover, tools/list, and tools/call of "echo" (200),
 // "refuse" (400 with a -32602 error) and "hang" (an event stream that never answers). Records
-// each request's method and headers.
+// each request's method and headers. With legacy: a legacy server instead, which answers
+// server/discover with a plain 400 and initialize with a session.
 class ModernHttpServer {
  public:
-  ModernHttpServer() {
+  explicit ModernHttpServer(bool legacy = false) : legacy_(legacy) {
     server_.Post("/mcp", [this](const httplib::Request& req, httplib::Response& res) {
       Json body = Json::parse(req.body);
       Record(body, req);
@@ -53,6 +56,11 @@ class ModernHttpServer {
     std::lock_guard lock(mutex_);
     return seen_;
   }
+  int Count(const std::string& method) const {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(std::count_if(seen_.begin(), seen_.end(),
+                                          [&](const Seen& seen) { return seen.method == method; }));
+  }
   std::optional<Seen> Last(const std::string& method) const {
     std::lock_guard lock(mutex_);
     for (auto it = seen_.rbegin(); it != seen_.rend(); ++it) {
@@ -76,6 +84,12 @@ class ModernHttpServer {
     };
     if (id.is_null()) {
       res.status = 202;
+    } else if (legacy_ && method == "server/discover") {
+      res.status = 400;
+      res.set_content("Bad Request: no session", "text/plain");
+    } else if (method == "initialize") {
+      res.set_header("Mcp-Session-Id", "s-1");
+      result({{"protocolVersion", "2025-11-25"}, {"capabilities", {{"tools", Json::object()}}}});
     } else if (method == "server/discover") {
       result({{"resultType", "complete"},
               {"supportedVersions", {"2026-07-28"}},
@@ -105,6 +119,7 @@ class ModernHttpServer {
     }
   }
 
+  const bool legacy_;
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
@@ -186,6 +201,20 @@ TEST_CASE("Cancelling a modern HTTP call closes its stream and posts no notifica
     CHECK(seen.method != "notifications/cancelled");
   }
   upstream.Stop();
+}
+
+TEST_CASE(
+    "An HTTP endpoint found legacy is initialized, and not probed again while the gateway runs") {
+  ModernHttpServer server(/*legacy=*/true);
+  for (int start = 0; start < 2; ++start) {
+    Upstream upstream(HttpConfig(server), nullptr);
+    StartReady(upstream);
+    CHECK(upstream.offer()->era == Era::kLegacy);
+    CHECK(FirstText(CallTool(upstream, "echo")) == "echoed");
+    upstream.Stop();
+  }
+  CHECK(server.Count("server/discover") == 1);
+  CHECK(server.Count("initialize") == 2);
 }
 
 }  // namespace mcpgw::upstream::testing
