@@ -145,7 +145,8 @@ StreamableHttpConnection::Posted StreamableHttpConnection::Post(const Message& m
     answered = answered || IsResponseTo(text, message.id, config_.max_json_depth);
     sink(text);
   };
-  Posted posted = PostOnce(body, watched, extra, modern ? key : std::string());
+  const bool listen = modern && message.method == "subscriptions/listen";
+  Posted posted = PostOnce(body, watched, extra, modern ? key : std::string(), listen);
   if (posted.status.ok() && posted.result.status == 404 && may_reinitialize &&
       !posted.session.empty() && Reinitialize(posted.session)) {
     posted = PostOnce(body, watched, extra);
@@ -162,7 +163,7 @@ StreamableHttpConnection::Posted StreamableHttpConnection::Post(const Message& m
 
 StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(
     const std::string& body, const Sink& sink, const HeaderList& extra,
-    const std::string& watched_call) {
+    const std::string& watched_call, bool lines) {
   for (int attempt = 0;; ++attempt) {
     protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptPost);
     if (!headers.ok()) return {{}, headers.status(), {}, {}, {}};
@@ -178,11 +179,20 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(
     if (!watched_call.empty() && !WatchCall(watched_call, &*client)) {
       return {{}, Status::Ok(), {}, {}, {}};  // cancelled before it was posted
     }
-    ExchangeResult result = Exchange(*client, request, config_.max_message_bytes, parser,
-                                     [&](const protocol::SseEvent& event) {
-                                       if (event.event == "message") sink(event.data);
-                                       return !closed_.load();
-                                     });
+    LineSink on_line;
+    if (lines) {
+      on_line = [&](std::string_view line) {
+        sink(line);
+        return !closed_.load();
+      };
+    }
+    ExchangeResult result = Exchange(
+        *client, request, config_.max_message_bytes, parser,
+        [&](const protocol::SseEvent& event) {
+          if (event.event == "message") sink(event.data);
+          return !closed_.load();
+        },
+        on_line);
     if (!watched_call.empty()) WatchCall(watched_call, nullptr);
     std::string session = request.get_header_value("Mcp-Session-Id");
     if (result.error != httplib::Error::Success) {
@@ -196,7 +206,9 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(
       log::Info("[{}] 401 from upstream; refreshing credentials and retrying once", config_.name);
       continue;
     }
-    if (result.ok() && HasMediaType(result.content_type, "application/json")) sink(result.body);
+    if (result.ok() && !result.lines && HasMediaType(result.content_type, "application/json")) {
+      sink(result.body);
+    }
     return {result, Status::Ok(), session, {}, {}};
   }
 }

@@ -67,8 +67,10 @@ class StreamableHttpConnection : public HttpConnection {
   void PostRequestAsync(const protocol::Message& message, const HeaderList& forwarded);
   Posted Post(const protocol::Message& message, bool may_reinitialize,
               const HeaderList& forwarded = {});
+  // lines: a JSON reply is read as JSON lines as they arrive (a listen stream some servers send
+  // that way instead of as events).
   Posted PostOnce(const std::string& body, const Sink& sink, const HeaderList& extra = {},
-                  const std::string& watched_call = {});
+                  const std::string& watched_call = {}, bool lines = false);
   bool WatchCall(const std::string& key, httplib::Client* client);
   bool Reinitialize(const std::string& expired_session);
   void AnswerWithError(const protocol::Message& request, const std::string& what);

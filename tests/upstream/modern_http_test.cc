@@ -93,7 +93,9 @@ class ModernHttpServer {
     } else if (method == "server/discover") {
       result({{"resultType", "complete"},
               {"supportedVersions", {"2026-07-28"}},
-              {"capabilities", {{"tools", Json::object()}}}});
+              {"capabilities", {{"tools", {{"listChanged", true}}}}}});
+    } else if (method == "subscriptions/listen") {
+      Listen(id, res);
     } else if (method == "tools/list") {
       result({{"resultType", "complete"}, {"tools", {{{"name", "echo"}}}}, {"ttlMs", 42}});
     } else if (body["params"]["name"] == "refuse") {
@@ -120,6 +122,30 @@ class ModernHttpServer {
   }
 
   const bool legacy_;
+  // The listen stream as newline-delimited JSON (as some servers send it): the acknowledgement
+  // and a log message at once, then blank lines until the client goes.
+  void Listen(const Json& id, httplib::Response& res) {
+    Json on_stream = {{protocol::kMetaSubscriptionId, id}};
+    std::string lines =
+        Json{{"jsonrpc", "2.0"},
+             {"method", "notifications/subscriptions/acknowledged"},
+             {"params", {{"_meta", on_stream}, {"notifications", {{"toolsListChanged", true}}}}}}
+            .dump() +
+        "\n" +
+        Json{{"jsonrpc", "2.0"},
+             {"method", "notifications/message"},
+             {"params", {{"_meta", on_stream}, {"level", "info"}, {"data", "over lines"}}}}
+            .dump() +
+        "\n";
+    res.set_chunked_content_provider("application/json",
+                                     [lines](std::size_t offset, httplib::DataSink& sink) {
+                                       if (offset == 0)
+                                         return sink.write(lines.data(), lines.size());
+                                       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                                       return sink.is_writable() && sink.write("\n", 1);
+                                     });
+  }
+
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
@@ -215,6 +241,19 @@ TEST_CASE(
   }
   CHECK(server.Count("server/discover") == 1);
   CHECK(server.Count("initialize") == 2);
+}
+
+TEST_CASE("A listen stream sent as JSON lines is read line by line as it arrives") {
+  ModernHttpServer server;
+  RecordingObserver observer;
+  Upstream upstream(HttpConfig(server), &observer);
+  StartReady(upstream);
+  CHECK(WaitUntil([&] { return !observer.notifications().empty(); }));
+  std::vector<protocol::Message> told = observer.notifications();
+  REQUIRE(told.size() == 1);  // the acknowledgement is the gateway's own
+  CHECK(told[0].method == "notifications/message");
+  CHECK(told[0].params == Json{{"level", "info"}, {"data", "over lines"}});
+  upstream.Stop();
 }
 
 }  // namespace mcpgw::upstream::testing
