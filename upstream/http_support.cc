@@ -1,6 +1,7 @@
 #include "upstream/http_support.h"
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -100,6 +101,15 @@ bool HasMediaType(const std::string& content_type, std::string_view media_type) 
 protocol::Status UpstreamUnavailable(const std::string& server, const std::string& what) {
   return protocol::Status(protocol::StatusCode::kUnavailable,
                           "upstream '" + server + "': " + what, {{"server", server}});
+}
+
+std::string Base64(std::string_view text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  out.resize(n);
+  return out;
 }
 
 }  // namespace mcpgw::upstream
