@@ -156,9 +156,10 @@ inline constexpr RequestMethod kRequestMethods[] = {
     // A task is reached by the caller that created it (the registry checks the owner); the
     // level and the rate were decided when it was created.
     {.name = "tasks/get", .handler = MethodHandler::kTask},
-    {.name = "tasks/result", .handler = MethodHandler::kTask},
+    // The modern era's tasks extension drops tasks/result and tasks/list.
+    {.name = "tasks/result", .handler = MethodHandler::kTask, .legacy_only = true},
     {.name = "tasks/cancel", .handler = MethodHandler::kTask},
-    {.name = "tasks/list", .handler = MethodHandler::kTaskList},
+    {.name = "tasks/list", .handler = MethodHandler::kTaskList, .legacy_only = true},
     // Its resourceSubscriptions are each decided, limited and counted like resources/subscribe.
     {.name = "subscriptions/listen", .handler = MethodHandler::kListen, .modern_only = true},
 };
@@ -186,8 +187,8 @@ protocol::Result<Route> ResolveItem(const RequestMethod& method, const Catalog& 
 std::string RequestedItem(const RequestMethod& method, const protocol::Json& params);
 
 // What an item the caller may not see gets: exactly what an unknown one gets, kInvalidArgument
-// "Unknown tool: NAME" ("Unknown prompt: NAME", "Unknown resource: URI") with the name or URI
-// the caller used. For a method that reaches an item.
+// "Unknown tool: NAME" ("Unknown prompt: NAME", "Unknown resource: URI" with data.uri) with the
+// name or URI the caller used. For a method that reaches an item.
 protocol::Status UnknownItem(const RequestMethod& method, const protocol::Json& params);
 
 // params as the upstream gets them: the item's real name (or canonical URI), `name`, in place of

@@ -36,11 +36,13 @@ constexpr std::string_view kSpecClientRequests[] = {"initialize",
                                                     "tasks/cancel"};
 
 // The client requests of the modern revision (2026-07-28) that the legacy ones lack. It drops
-// initialize, ping, logging/setLevel and resources/(un)subscribe; tasks are an extension.
+// initialize, ping, logging/setLevel and resources/(un)subscribe; its tasks extension drops
+// tasks/result and tasks/list.
 constexpr std::string_view kModernOnlyClientRequests[] = {"server/discover",
                                                           "subscriptions/listen"};
 constexpr std::string_view kLegacyOnlyClientRequests[] = {
-    "initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"};
+    "initialize",          "ping",         "logging/setLevel", "resources/subscribe",
+    "resources/unsubscribe", "tasks/result", "tasks/list"};
 
 // Those the gateway neither answers nor routes: a client gets -32601 for them.
 const std::vector<std::string_view> kNotHandled = {};
@@ -255,6 +257,8 @@ TEST_CASE("RequestedItem and UnknownItem give the name or URI the caller used") 
   protocol::Status unknown = UnknownItem(Row("completion/complete"), resource_ref);
   CHECK(unknown.code() == StatusCode::kInvalidArgument);
   CHECK(unknown.message() == "Unknown resource: file:///b");
+  CHECK(unknown.detail() == Json{{"uri", "file:///b"}});  // the modern era asks for data.uri
+  CHECK(UnknownItem(Row("tools/call"), {{"name", "t"}}).detail().is_null());
 }
 
 TEST_CASE("RewriteForUpstream puts the real name where the caller's was, and keeps the rest") {
