@@ -280,3 +280,43 @@ describe("subscriptions/listen over Streamable HTTP, two keys", () => {
     assert.equal(done.result._meta[SUBSCRIPTION_ID], "bye");
   });
 });
+
+describe("subscriptions/listen over stdio in front of a modern upstream", () => {
+  let ws, gw;
+  before(async () => {
+    ws = makeWorkspace(() => ({ modern: { command: "node", args: [path.join(ROOT, "tests/fixtures/modern_server.mjs")] } }), { aliases: {} });
+    gw = new RawGateway(ws.configPath);
+  });
+  after(async () => {
+    await gw?.close();
+    ws?.cleanup();
+  });
+
+  test("its list changes and resource updates reach the listen under its id", { timeout: 60000 }, async () => {
+    const GREETING = "modern://greeting";
+    gw.send({
+      jsonrpc: "2.0",
+      id: "m",
+      method: "subscriptions/listen",
+      params: modern({ notifications: { toolsListChanged: true, resourceSubscriptions: [GREETING] } }),
+    });
+    const ack = await gw.next(tagged("m", "notifications/subscriptions/acknowledged"), 30000, "the ack");
+    assert.deepEqual(ack.params.notifications, { toolsListChanged: true, resourceSubscriptions: [GREETING] });
+    // The gateway's own listen on the upstream may still be opening when the first change comes:
+    // each change is made again (a few times at most) until its news arrives.
+    let id = 0;
+    const changeUntilTold = async (tool, method) => {
+      for (let attempt = 1; ; attempt++) {
+        const done = await gw.request(++id, "tools/call", modern({ name: tool, arguments: {} }), 20000);
+        assert.equal(done.error, undefined, JSON.stringify(done));
+        const told = await gw.next(tagged("m", method), 3000, `${method} after ${tool}`).catch((e) => {
+          if (attempt === 4) throw e;
+        });
+        if (told) return told;
+      }
+    };
+    await changeUntilTold("modern__add_tool", "notifications/tools/list_changed");
+    const update = await changeUntilTold("modern__touch_greeting", "notifications/resources/updated");
+    assert.equal(update.params.uri, GREETING);
+  });
+});
