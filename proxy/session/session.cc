@@ -56,8 +56,9 @@ std::string CapabilityNeeded(const Message& request) {
 // The wire code of "resource not found" up to 2025-11-25; the modern era uses -32602.
 constexpr int kLegacyResourceNotFound = -32002;
 
-// A legacy upstream's "resource not found", as a modern client is told it.
-Status WithModernCodes(Status status) {
+// A legacy upstream's "resource not found", as a modern client is told it: -32602, with the
+// URI in data.uri.
+Status WithModernCodes(Status status, const std::string& resource_uri) {
   const Json& error = status.detail();
   if (status.code() != StatusCode::kRemote || !error.is_object() ||
       error.value("code", 0) != kLegacyResourceNotFound) {
@@ -65,6 +66,10 @@ Status WithModernCodes(Status status) {
   }
   Json modern = error;
   modern["code"] = -32602;
+  if (!resource_uri.empty()) {
+    if (!modern["data"].is_object()) modern["data"] = Json::object();
+    if (!modern["data"].contains("uri")) modern["data"]["uri"] = resource_uri;
+  }
   return Status(StatusCode::kRemote, status.message(), std::move(modern));
 }
 
@@ -83,7 +88,7 @@ void Responder::Answer(Result<Json> outcome) const {
     if (modern) MarkModernResult(result);
     return sink(protocol::MakeResult(id, std::move(result)));
   }
-  Status failed = modern ? WithModernCodes(outcome.status()) : outcome.status();
+  Status failed = modern ? WithModernCodes(outcome.status(), resource_uri) : outcome.status();
   sink(protocol::MakeError(id, protocol::ToRpcError(failed)));
 }
 
@@ -197,6 +202,7 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
       return reply(*rejected);
     }
   }
+  const std::string requested = RequestedItem(method, params);
   params = RewriteForUpstream(method, std::move(params), route->name);
   if (method.handler == MethodHandler::kSubscribe) {
     return Subscribe(request, responder, route->server, std::move(params));
@@ -210,7 +216,9 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
   }
   if (responder.modern && method.cacheable) {
     const bool retry = IsRetry(params);
-    return Forward(request, HintingReads(responder, retry), route->server, std::move(params));
+    Responder reading = HintingReads(responder, retry);
+    reading.resource_uri = requested;
+    return Forward(request, reading, route->server, std::move(params));
   }
   Forward(request, responder, route->server, std::move(params));
 }

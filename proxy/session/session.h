@@ -33,6 +33,8 @@ struct Responder {
   RequestCounter counter;             // counts the answer by method and outcome
   // Set for a request of the modern era (README "Protocol eras"); null for a legacy one.
   std::shared_ptr<const ModernRequest> modern;
+  // The resource URI a modern request names: its "not found" error names it in data.uri.
+  std::string resource_uri;
   // Sends the result, or the error ToRpcError makes of the status, under id. A modern request's
   // result is marked as such (MarkModernResult), and its "resource not found" error gets the
   // modern code.
