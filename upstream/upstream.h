@@ -50,6 +50,10 @@ struct CallHooks {
   // HTTP server's GET stream) while every waiting call with a relay has the same owner.
   RequestRelay on_request;
   const void* owner = nullptr;  // who made the call (a session); null with no on_request
+  // Set when the call's client speaks the modern revision and takes input_required results
+  // (multi round-trip requests): a modern upstream's input_required result then comes back to
+  // on_reply as it was sent, for the gateway to pass on.
+  bool client_takes_input_required = false;
 };
 
 // Receives what an upstream reports. Called on the upstream's own threads; implementations must

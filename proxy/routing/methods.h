@@ -71,6 +71,9 @@ struct RequestMethod {
   // May be task-augmented (params.task): a CreateTaskResult's task is registered under an id of
   // the gateway's (README "Tasks").
   bool creates_task = false;
+  // May answer a modern client input_required (multi round-trip requests): the server's
+  // requests for it become the client's input requests (README "Input required").
+  bool asks_for_input = false;
 };
 
 inline constexpr ListMethod kToolsList = {CatalogList::kTools, "tools", &Catalog::Tools, "name",
@@ -94,13 +97,15 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .rate_limited = true,
      .audit = AuditKind::kAlways,
      .calls_tool = true,
-     .creates_task = true},
+     .creates_task = true,
+     .asks_for_input = true},
     {.name = "prompts/list", .handler = MethodHandler::kList, .list = &kPromptsList},
     {.name = "prompts/get",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kPrompt,
      .rate_limited = true,
-     .audit = AuditKind::kAlways},
+     .audit = AuditKind::kAlways,
+     .asks_for_input = true},
     {.name = "resources/list", .handler = MethodHandler::kList, .list = &kResourcesList},
     {.name = "resources/templates/list",
      .handler = MethodHandler::kList,
@@ -109,7 +114,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .handler = MethodHandler::kForward,
      .item = MethodItem::kResource,
      .rate_limited = true,
-     .audit = AuditKind::kAlways},
+     .audit = AuditKind::kAlways,
+     .asks_for_input = true},
     {.name = "resources/subscribe",
      .handler = MethodHandler::kSubscribe,
      .item = MethodItem::kResource,

@@ -270,13 +270,7 @@ void Session::Forward(const Message& request, const Responder& responder, const 
                          {{"server", server}}));
   }
   const std::string key = request.id.dump();
-  {
-    std::lock_guard lock(mutex_);
-    if (!in_flight_.emplace(key, InFlight{upstream}).second) {
-      return refuse(
-          Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use"));
-    }
-  }
+  if (Status reserved = Reserve(key, upstream); !reserved.ok()) return refuse(reserved);
   upstream::CallHooks hooks = HooksFor(server, params, responder.sink);
   ForwardedCall counted = services_.metrics.StartCall(server, request.method);
   upstream::CallId call_id = upstream->Call(
@@ -284,16 +278,26 @@ void Session::Forward(const Message& request, const Responder& responder, const 
       [this, key, responder, counted, settled = std::move(settled)](Result<Json> outcome) {
         counted.Finish();
         if (settled) settled(outcome.ok());
-        {
-          std::lock_guard lock(mutex_);
-          in_flight_.erase(key);
-        }
-        idle_.notify_all();
+        Release(key);
         // A cancelled request gets no answer (the client has stopped waiting for one).
         if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
       },
       std::move(hooks));
   RecordCallId(key, *upstream, call_id);
+}
+
+Status Session::Reserve(const std::string& key, upstream::UpstreamPtr upstream) {
+  std::lock_guard lock(mutex_);
+  if (in_flight_.emplace(key, InFlight{std::move(upstream)}).second) return Status::Ok();
+  return Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use");
+}
+
+void Session::Release(const std::string& key) {
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(key);
+  }
+  idle_.notify_all();
 }
 
 upstream::CallHooks Session::HooksFor(const std::string& server, const Json& params,

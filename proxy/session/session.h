@@ -4,6 +4,7 @@
 #include "proxy/access/access.h"
 #include "proxy/observe/audit_log.h"
 #include "proxy/routing/methods.h"
+#include "proxy/session/bridged_call.h"
 #include "proxy/session/client_requests.h"
 #include "proxy/session/own_upstreams.h"
 #include "proxy/session/session_services.h"
@@ -89,7 +90,7 @@ class Session : public NotificationHub::Member {
   struct InFlight {
     upstream::UpstreamPtr upstream;  // kept alive while the call waits, even once removed
     upstream::CallId call_id = -1;  // -1 until Upstream::Call has returned
-    std::optional<std::string> cancel_reason;  // set: cancel once Upstream::Call has returned
+    std::optional<std::string> cancel_reason{};  // set: cancel once Upstream::Call has returned
   };
   using Reply = std::function<void(protocol::Result<protocol::Json>)>;
 
@@ -118,6 +119,22 @@ class Session : public NotificationHub::Member {
   void Forward(const protocol::Message& request, const Responder& responder,
                const std::string& server, protocol::Json params,
                std::function<void(bool accepted)> settled = nullptr);
+  // Marks the client's request `key` as waiting for `upstream` (null: not yet known);
+  // kInvalidMessage when that id is already in use. Release ends it.
+  protocol::Status Reserve(const std::string& key, upstream::UpstreamPtr upstream);
+  void Release(const std::string& key);
+  // A modern client's tools/call, prompts/get or resources/read (session_input.cc, README "Input
+  // required (modern clients)"): a retry's requestState is opened and resumes the call it
+  // names, or unwrapped for the modern upstream that issued it; anything else starts a call.
+  void ForwardModern(const protocol::Message& request, const Responder& responder,
+                     const std::string& server, protocol::Json params);
+  void StartBridged(const protocol::Message& request, const Responder& responder,
+                    const std::string& server, protocol::Json params, std::string digest);
+  void ResumeHeld(const protocol::Message& request, const Responder& responder,
+                  const std::string& held_id, const protocol::Json& params);
+  // The client's request `key` as one attempt of a bridged call.
+  BridgedCall::Attempt AttemptFor(const std::string& key, const Responder& responder,
+                                  const protocol::Json& params);
   // resources/subscribe and resources/unsubscribe, counted per session by the hub: only the
   // first subscribe (until one succeeds) and the last unsubscribe reach the upstream.
   void Subscribe(const protocol::Message& request, const Responder& responder,
