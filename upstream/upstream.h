@@ -50,9 +50,10 @@ struct CallHooks {
   // HTTP server's GET stream) while every waiting call with a relay has the same owner.
   RequestRelay on_request;
   const void* owner = nullptr;  // who made the call (a session); null with no on_request
-  // Set when the call's client speaks the modern revision and takes input_required results
-  // (multi round-trip requests): a modern upstream's input_required result then comes back to
-  // on_reply as it was sent, for the gateway to pass on.
+  // The client speaks the modern era and answers an input_required result itself: a modern
+  // upstream's input_required goes to on_reply unchanged. Otherwise the upstream layer gathers
+  // the inputs through on_request and retries (multi round-trip requests), or fails the call
+  // when there is no on_request.
   bool client_takes_input_required = false;
 };
 
