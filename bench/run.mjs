@@ -12,7 +12,7 @@ import { launchPeer, mcpSession, peers } from "./peers.mjs";
 import { freePort } from "./processes.mjs";
 import { Rounds } from "./report.mjs";
 import { writeReport } from "./write_report.mjs";
-import { fleet, programs, startDirectHttp, startMcpgwHttp, writeMcpgwConfig } from "./systems.mjs";
+import { fleet, programs, startDirectHttp, startMcpgwHttp, startMcpgwOverHttp, writeMcpgwConfig } from "./systems.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -97,11 +97,14 @@ async function stdioTenUpstreams() {
   return rounds;
 }
 
-// Starts one HTTP system, loads it at each connection count, stops it.
-async function loadHttp(rounds, name, start, tools) {
+const MODERN_REVISION = "2026-07-28";
+
+// Starts one HTTP system, loads it at each connection count, stops it. Legacy calls go in a
+// session (initialize first); modern ones are stateless, each POST carrying the version.
+async function loadHttp(rounds, name, start, tools, { modern = false } = {}) {
   const system = await start();
   try {
-    const { sessionId, protocolVersion } = await mcpSession(system.url);
+    const { sessionId, protocolVersion } = modern ? { protocolVersion: MODERN_REVISION } : await mcpSession(system.url);
     const load = { seconds: settings.seconds, tools: tools(system), session: sessionId, version: protocolVersion };
     if (settings.warmupSeconds) await wrk(system.url, { ...load, connections: 16, seconds: settings.warmupSeconds });
     for (const connections of settings.connections) {
@@ -162,6 +165,27 @@ async function growth() {
   return rounds;
 }
 
+// (6) The two eras over Streamable HTTP against one upstream that speaks both (the fixture over
+// HTTP): legacy calls in a session, and modern 2026-07-28 calls, stateless (each POST carries
+// the version, client info and capabilities in _meta, and the Mcp-Method and Mcp-Name headers).
+async function eras() {
+  const rounds = new Rounds();
+  const systems = {};
+  for (const era of ["legacy", "modern"]) {
+    const options = { modern: era === "modern" };
+    systems[`direct, ${era}`] = [() => startDirectHttp(bin, 10), () => ["t0"], options];
+    systems[`mcpgw, ${era}`] = [() => startMcpgwOverHttp(bin, work, 10), () => ["s0__t0"], options];
+  }
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const name of rotated(Object.keys(systems), round)) {
+      log(`HTTP, eras: ${name}, round ${round + 1}`);
+      const [start, tools, options] = systems[name];
+      await loadHttp(rounds, name, start, tools, options);
+    }
+  }
+  return rounds;
+}
+
 const started = Date.now();
 const results = {
   settings,
@@ -170,6 +194,7 @@ const results = {
   http1: await httpUnderLoad(1),
   http10: await httpUnderLoad(10),
   growth: await growth(),
+  eras: await eras(),
 };
 const report = writeReport(results, { seconds: Math.round((Date.now() - started) / 1000), smoke: flags.smoke });
 fs.writeFileSync(out, report);

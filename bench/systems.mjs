@@ -25,10 +25,13 @@ export function fleet(bin, count, tools) {
   }));
 }
 
-/** Writes an mcpgw config for the fleet into dir and returns its path. */
+/**
+ * Writes an mcpgw config for the fleet into dir and returns its path. An upstream with a url is
+ * a Streamable HTTP one.
+ */
 export function writeMcpgwConfig(dir, upstreams) {
   const mcpServers = {};
-  for (const { name, command, args } of upstreams) mcpServers[name] = { command, args };
+  for (const { name, command, args, url } of upstreams) mcpServers[name] = url ? { type: "http", url } : { command, args };
   const file = path.join(dir, `mcpgw-${upstreams.length}.json`);
   fs.writeFileSync(file, JSON.stringify({ mcpServers }, null, 2));
   return file;
@@ -45,4 +48,16 @@ export async function startMcpgwHttp(bin, dir, upstreams) {
   const config = writeMcpgwConfig(dir, upstreams);
   const proc = await startUntil(bin.mcpgw, ["--config", config, "--listen", "127.0.0.1:0"], LISTENING);
   return { url: proc.match[1], child: proc.child, stop: proc.stop };
+}
+
+/** mcpgw in HTTP mode in front of one fixture upstream over Streamable HTTP (s0); {url, stop}. */
+export async function startMcpgwOverHttp(bin, dir, tools) {
+  const upstream = await startDirectHttp(bin, tools);
+  try {
+    const gateway = await startMcpgwHttp(bin, dir, [{ name: "s0", url: upstream.url }]);
+    return { url: gateway.url, stop: async () => { await gateway.stop(); await upstream.stop(); } };
+  } catch (e) {
+    await upstream.stop();
+    throw e;
+  }
 }

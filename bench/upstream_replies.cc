@@ -1,6 +1,7 @@
 // The bench upstream's answers: pre-serialized results with the request id spliced in.
 #include "bench/upstream_replies.h"
 
+#include "protocol/era.h"
 #include "protocol/json_rpc.h"
 
 #include <fmt/format.h>
@@ -56,8 +57,18 @@ UpstreamReplies::UpstreamReplies(int tools) {
                                .dump();
   }
   for (int i = 0; i < tools; ++i) tools_.insert(fmt::format("t{}", i));
-  list_ = ToolList(tools).dump();
-  call_ = Json{{"content", {{{"type", "text"}, {"text", "ok"}}}}}.dump();
+  Json list = ToolList(tools);
+  Json call = {{"content", {{{"type", "text"}, {"text", "ok"}}}}};
+  list_ = list.dump();
+  call_ = call.dump();
+  list["resultType"] = call["resultType"] = "complete";
+  modern_list_ = list.dump();
+  modern_call_ = call.dump();
+  Json discover = {{"resultType", "complete"},
+                   {"supportedVersions", {protocol::kLatestModernRevision, kLatestVersion}},
+                   {"capabilities", {{"tools", Json::object()}}},
+                   {"_meta", {{protocol::kMetaServerInfo, {{"name", "bench_upstream"}, {"version", "1"}}}}}};
+  discover_ = discover.dump();
 }
 
 std::string UpstreamReplies::InitializeResult(const std::string& client_version) const {
@@ -70,12 +81,16 @@ std::optional<std::string> UpstreamReplies::Answer(std::string_view frame) const
   if (!parsed.ok()) return protocol::Serialize(protocol::ReplyToUnreadableFrame(parsed.status()));
   const Message& message = *parsed;
   if (!message.is_request()) return std::nullopt;
+  // A request on the modern revision carries its version in _meta, and so needs no session.
+  std::optional<std::string> declared = protocol::DeclaredVersion(message.params);
+  bool modern = declared && protocol::IsModernRevision(*declared);
   if (message.method == "tools/call") {
     if (tools_.count(StringParam(message.params, "name")) == 0)
       return ErrorLine(message.id, error_code::kInvalidParams, "Unknown tool");
-    return SpliceResult(message.id, call_);
+    return SpliceResult(message.id, modern ? modern_call_ : call_);
   }
-  if (message.method == "tools/list") return SpliceResult(message.id, list_);
+  if (message.method == "tools/list") return SpliceResult(message.id, modern ? modern_list_ : list_);
+  if (message.method == "server/discover") return SpliceResult(message.id, discover_);
   if (message.method == "ping") return SpliceResult(message.id, "{}");
   if (message.method == "initialize")
     return SpliceResult(message.id,

@@ -12,7 +12,8 @@ namespace mcpgw::bench {
 
 class UpstreamReplies {
  public:
-  // Tools t0 ... t{tools-1}, each taking {"text": string}.
+  // Tools t0 ... t{tools-1}, each taking {"text": string}. Speaks the legacy revisions (after
+  // initialize) and the modern one (server/discover, requests with _meta, no session).
   explicit UpstreamReplies(int tools);
 
   // The reply line (compact JSON, no newline) to one incoming frame: a result, a JSON-RPC error,
@@ -27,6 +28,11 @@ class UpstreamReplies {
   std::unordered_set<std::string> tools_;
   std::string list_;  // the tools/list result text
   std::string call_;  // the tools/call result text
+  // The same results for a request on the modern revision (with resultType), and its
+  // server/discover result.
+  std::string modern_list_;
+  std::string modern_call_;
+  std::string discover_;
 };
 
 }  // namespace mcpgw::bench

@@ -73,6 +73,19 @@ function growthTable(r, sizes) {
   return table(["system", "tools/list p50 (µs)", "list vs direct", "tools/call p50 (µs)", "p99 (µs)", "errors"], rows);
 }
 
+function erasTable(r, connections) {
+  const rows = [];
+  for (const era of ["legacy", "modern"]) {
+    for (const s of [`direct, ${era}`, `mcpgw, ${era}`]) {
+      for (const c of connections) {
+        rows.push([s, String(c), number(r.median(s, `rps@${c}`)), times(r.ratio(s, `direct, ${era}`, `rps@${c}`)),
+          number(r.median(s, `p50_us@${c}`)), number(r.median(s, `p99_us@${c}`)), number(r.max(s, `errors@${c}`))]);
+      }
+    }
+  }
+  return table(["system", "connections", "calls/s", "vs direct (same era)", "p50 (µs)", "p99 (µs)", "errors"], rows);
+}
+
 // Errors are the last column of every table (the smoke test reads them there).
 
 // Each target: what it asks, the figure, and whether it is met (or by how much it is missed).
@@ -111,5 +124,6 @@ export function writeReport(results, { seconds, smoke }) {
     "## 3. Streamable HTTP (wrk) → 1 upstream", httpTable(results.http1, settings.connections),
     "## 4. Streamable HTTP (wrk) → 10 upstreams", httpTable(results.http10, settings.connections),
     "## 5. Growth: 10 tools per upstream, over stdio", growthTable(results.growth, settings.fleetSizes),
+    "## 6. Streamable HTTP (wrk) → 1 HTTP upstream, legacy session vs modern stateless calls", erasTable(results.eras, settings.connections),
   ].join("\n\n") + "\n";
 }

@@ -2,7 +2,9 @@
 -- result. Environment:
 --   MCP_TOOLS    comma-separated tool names; requests cycle through them (required)
 --   MCP_SESSION  Mcp-Session-Id to send (optional; stateless servers need none)
---   MCP_VERSION  MCP-Protocol-Version header (default 2025-06-18)
+--   MCP_VERSION  MCP-Protocol-Version header (default 2025-06-18). A modern revision (2026-07-28
+--                on) makes every request stateless, as that revision has it: the version, client
+--                info and capabilities in params._meta, and the Mcp-Method and Mcp-Name headers
 -- Prints one line: RESULT {"requests":...,"duration_s":...,"rps":...,"p50_us":...,"p99_us":...,"errors":...}
 --   wrk -t2 -c16 -d5s --latency -s bench/wrk_call.lua http://127.0.0.1:PORT/mcp
 
@@ -18,7 +20,10 @@ end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
-wrk.headers["MCP-Protocol-Version"] = os.getenv("MCP_VERSION") or "2025-06-18"
+local version = os.getenv("MCP_VERSION") or "2025-06-18"
+local modern = version >= "2026-07-28"
+wrk.headers["MCP-Protocol-Version"] = version
+if modern then wrk.headers["Mcp-Method"] = "tools/call" end
 local session = os.getenv("MCP_SESSION")
 if session and session ~= "" then
   wrk.headers["Mcp-Session-Id"] = session
@@ -46,12 +51,21 @@ thread_no = 0
 sent = 0
 failures = 0  -- answered, but not with a real tool result (statuses >= 400 are wrk's own errors)
 
+local meta = ""
+if modern then
+  meta = string.format(',"_meta":{"io.modelcontextprotocol/protocolVersion":%s,'
+    .. '"io.modelcontextprotocol/clientInfo":{"name":"wrk","version":"1"},'
+    .. '"io.modelcontextprotocol/clientCapabilities":{}}', json_string(version))
+end
+
 function request()
   sent = sent + 1
   local id = thread_no * 1000000000 + sent  -- unique across threads
+  local at = (sent - 1) % #quoted + 1
   local body = string.format(
-    '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%s,"arguments":{"text":"hi"}}}',
-    id, quoted[(sent - 1) % #quoted + 1])
+    '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%s,"arguments":{"text":"hi"}%s}}',
+    id, quoted[at], meta)
+  if modern then wrk.headers["Mcp-Name"] = tools[at] end
   return wrk.format(nil, nil, nil, body)
 end
 

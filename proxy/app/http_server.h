@@ -61,6 +61,7 @@ class HttpServer : private HttpApplication {
   const OriginPolicy origins_;
   InFlightTracker in_flight_;
   HttpSessionRegistry sessions_;
+  ModernPost modern_;
   McpEndpoint endpoint_;
   LegacySse legacy_;
   std::optional<AdminApi> admin_;  // set when there is a registry

@@ -1,6 +1,7 @@
 #include "proxy/http/mcp_endpoint.h"
 
 #include "protocol/json_field.h"
+#include "protocol/era.h"
 #include "protocol/log.h"
 #include "protocol/sse_writer.h"
 #include "protocol/version.h"
@@ -18,13 +19,23 @@ constexpr const char* kSessionHeader = "Mcp-Session-Id";
 constexpr std::string_view kFirstPrimedRevision = "2025-11-25";
 constexpr long kRetryMs = 1000;
 
+// Whether a request's MCP-Protocol-Version names a modern revision (ModernPost checks it).
+bool ModernHeader(const httplib::Request& req) {
+  return protocol::IsModernRevision(req.get_header_value("MCP-Protocol-Version"));
+}
+
+// The legacy revision check; a modern revision is ModernPost's to check.
+HttpCheck CheckLegacyVersion(const httplib::Request& req) {
+  if (ModernHeader(req)) return std::nullopt;
+  return CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"));
+}
+
 // The message (or batch) a POST carries, or the 400 that says why there is none.
 std::optional<protocol::Frame> ReadFrame(const httplib::Request& req, httplib::Response& res,
                                          std::size_t max_json_depth) {
   for (const HttpCheck& check :
        {CheckPostAccept(req.get_header_value("Accept")),
-        CheckContentType(req.get_header_value("Content-Type")),
-        CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
+        CheckContentType(req.get_header_value("Content-Type")), CheckLegacyVersion(req)}) {
     if (check) {
       SendRefusal(res, *check);
       return std::nullopt;
@@ -55,12 +66,20 @@ std::string Priming(std::string_view version, const EventStream& stream) {
   return protocol::FormatSsePrimingEvent(stream.IdOf(0), kRetryMs);
 }
 
+// The modern era has no session stream and no session to end.
+void RefuseModern(httplib::Response& res) {
+  res.set_header("Allow", "POST");
+  SendRefusal(res, {405, "Method Not Allowed: the modern era has no GET stream and no session"});
+}
+
 }  // namespace
 
-McpEndpoint::McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
-                         InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
+McpEndpoint::McpEndpoint(HttpSessionRegistry& sessions, ModernPost& modern,
+                         const SessionTokens& tokens, InFlightTracker& in_flight,
+                         const std::vector<policy::KeyEntry>& keys,
                          std::chrono::milliseconds keepalive, std::size_t max_json_depth)
     : sessions_(sessions),
+      modern_(modern),
       tokens_(tokens),
       in_flight_(in_flight),
       keys_(keys),
@@ -90,6 +109,7 @@ void McpEndpoint::Post(const httplib::Request& req, httplib::Response& res) {
   if (!frame) return;
   if (frame->batch) return PostBatch(req, std::move(*frame), res);
   std::optional<Message> message = std::move(frame->entries.front()).value();
+  if (ModernPost::Claims(req, *message)) return modern_.Post(req, std::move(*message), res);
   if (message->is_request() && message->method == "initialize") {
     std::optional<policy::Principal> principal = AuthenticateRequest(req, keys_, res);
     if (!principal) return;
@@ -186,6 +206,7 @@ void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message re
 }
 
 void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
+  if (ModernHeader(req)) return RefuseModern(res);
   for (const HttpCheck& check :
        {CheckStreamAccept(req.get_header_value("Accept")),
         CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"))}) {
@@ -220,6 +241,7 @@ void McpEndpoint::Get(const httplib::Request& req, httplib::Response& res) {
 }
 
 void McpEndpoint::Delete(const httplib::Request& req, httplib::Response& res) {
+  if (ModernHeader(req)) return RefuseModern(res);
   HttpCheck version = CheckProtocolVersion(req.get_header_value("MCP-Protocol-Version"));
   if (version) return SendRefusal(res, *version);
   std::shared_ptr<HttpSession> session = FindSession(req, res);

@@ -3,6 +3,7 @@
 #include "proxy/config/access.h"
 #include "proxy/http/session_registry.h"
 #include "proxy/http/message_queue.h"
+#include "proxy/http/modern_post.h"
 #include "proxy/http/session_token.h"
 
 #include <httplib.h>
@@ -20,14 +21,15 @@ class McpEndpoint {
  public:
   // Borrows everything; all must outlive the endpoint. Every request is authenticated against
   // `keys` (AuthenticateRequest) before anything else is read from it.
-  McpEndpoint(HttpSessionRegistry& sessions, const SessionTokens& tokens,
+  McpEndpoint(HttpSessionRegistry& sessions, ModernPost& modern, const SessionTokens& tokens,
               InFlightTracker& in_flight, const std::vector<policy::KeyEntry>& keys,
               std::chrono::milliseconds keepalive, std::size_t max_json_depth);
 
   // Answers a request as application/json, or as text/event-stream when notifications for it
   // (progress, logging) come before the answer; a notification or response gets 202. initialize
-  // issues a new session id in Mcp-Session-Id.
+  // issues a new session id in Mcp-Session-Id. A POST of the modern era goes to ModernPost.
   void Post(const httplib::Request& req, httplib::Response& res);
+  // A modern MCP-Protocol-Version gets 405 here and on DELETE (no session stream in that era).
   // Opens the session's stream (409 when it already has one). With Last-Event-ID: resumes the
   // stream (a POST's or the GET stream) it names after that event, replaying what is buffered;
   // 404 when the id is not one of this session's; the GET stream as without it when this replica
@@ -55,6 +57,7 @@ class McpEndpoint {
   void PostBatch(const httplib::Request& req, protocol::Frame frame, httplib::Response& res);
 
   HttpSessionRegistry& sessions_;
+  ModernPost& modern_;
   const SessionTokens& tokens_;
   InFlightTracker& in_flight_;
   const std::vector<policy::KeyEntry>& keys_;

@@ -207,7 +207,8 @@ Result<Route> ResolveUri(const ResourceIndex& index, std::string_view uri) {
   // A URI nobody lists or templates (a resource the upstream makes on the fly, or one it lists
   // later) can only be the one resource server's, when there is one.
   if (index.servers.size() == 1) return Route{*index.servers.begin(), key};
-  return Status(StatusCode::kInvalidArgument, "Unknown resource: " + std::string(uri));
+  return Status(StatusCode::kInvalidArgument, "Unknown resource: " + std::string(uri),
+                {{"uri", uri}});
 }
 
 }  // namespace

@@ -92,8 +92,8 @@ class Catalog {
   // exact listed URI first (listed URIs are indexed canonical too), then the servers' URI
   // templates, and last the one server that serves resources when only one does (so that a URI
   // it makes on the fly can be read and subscribed to). Fails with kInvalidArgument: "Invalid
-  // resource URI: why: URI" when it has no canonical form, "Unknown resource: URI" when no
-  // server has it.
+  // resource URI: why: URI" when it has no canonical form, "Unknown resource: URI" (data.uri) when
+  // no server has it.
   protocol::Result<Route> ResolveResource(std::string_view uri) const;
 
   // The current view's warnings about dropped items (name clashes, items without a name or with

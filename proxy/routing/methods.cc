@@ -101,8 +101,11 @@ std::string RequestedItem(const RequestMethod& method, const Json& params) {
 
 protocol::Status UnknownItem(const RequestMethod& method, const Json& params) {
   NamedItem item = ItemInParams(method, params);
-  return {protocol::StatusCode::kInvalidArgument,
-          "Unknown " + std::string(item.kind) + ": " + item.name};
+  std::string message = "Unknown " + std::string(item.kind) + ": " + item.name;
+  if (std::string_view(item.kind) != "resource") {
+    return {protocol::StatusCode::kInvalidArgument, std::move(message)};
+  }
+  return {protocol::StatusCode::kInvalidArgument, std::move(message), {{"uri", item.name}}};
 }
 
 Json RewriteForUpstream(const RequestMethod& method, Json params, const std::string& name) {

@@ -22,6 +22,7 @@ enum class MethodHandler {
   kInitialize,   // negotiates the revision and marks the session initialized
   kPing,         // answers {}
   kSetLogLevel,  // sets the session's own log level (the NotificationHub keeps it)
+  kDiscover,     // the gateway's versions and the capabilities it routes (server/discover)
   kList,         // a merged list of the Catalog, the row's `list`
   // The upstream the request's item routes to:
   kForward,      // gets the request with the item's real name
@@ -74,6 +75,9 @@ struct RequestMethod {
   // May answer a modern client input_required (multi round-trip requests): the server's
   // requests for it become the client's input requests (README "Input required").
   bool asks_for_input = false;
+  // Exists in the legacy era only (README "Protocol eras"): a modern request for it gets
+  // MethodNotFound.
+  bool legacy_only = false;
 };
 
 inline constexpr ListMethod kToolsList = {CatalogList::kTools, "tools", &Catalog::Tools, "name",
@@ -88,8 +92,9 @@ inline constexpr ListMethod kResourceTemplatesList = {
 
 // The table, in the order the request metrics list the methods.
 inline constexpr RequestMethod kRequestMethods[] = {
-    {.name = "initialize", .handler = MethodHandler::kInitialize},
-    {.name = "ping", .handler = MethodHandler::kPing},
+    {.name = "initialize", .handler = MethodHandler::kInitialize, .legacy_only = true},
+    {.name = "ping", .handler = MethodHandler::kPing, .legacy_only = true},
+    {.name = "server/discover", .handler = MethodHandler::kDiscover},
     {.name = "tools/list", .handler = MethodHandler::kList, .list = &kToolsList},
     {.name = "tools/call",
      .handler = MethodHandler::kForward,
@@ -120,7 +125,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .handler = MethodHandler::kSubscribe,
      .item = MethodItem::kResource,
      .rate_limited = true,
-     .audit = AuditKind::kDenials},
+     .audit = AuditKind::kDenials,
+     .legacy_only = true},
     // Unsubscribing only stops news about an item the caller may see: it needs read, and is
     // never refused for the rate.
     {.name = "resources/unsubscribe",
@@ -128,19 +134,21 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .item = MethodItem::kResource,
      .needs = policy::Level::kRead,
      .rate_limited = false,
-     .audit = AuditKind::kDenials},
+     .audit = AuditKind::kDenials,
+     .legacy_only = true},
     {.name = "completion/complete",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kCompletionRef,
      .rate_limited = true,
      .audit = AuditKind::kDenials},
-    {.name = "logging/setLevel", .handler = MethodHandler::kSetLogLevel},
+    {.name = "logging/setLevel", .handler = MethodHandler::kSetLogLevel, .legacy_only = true},
     // A task is reached by the caller that created it (the registry checks the owner); the
     // level and the rate were decided when it was created.
     {.name = "tasks/get", .handler = MethodHandler::kTask},
-    {.name = "tasks/result", .handler = MethodHandler::kTask},
+    // The modern era's tasks extension drops tasks/result and tasks/list.
+    {.name = "tasks/result", .handler = MethodHandler::kTask, .legacy_only = true},
     {.name = "tasks/cancel", .handler = MethodHandler::kTask},
-    {.name = "tasks/list", .handler = MethodHandler::kTaskList},
+    {.name = "tasks/list", .handler = MethodHandler::kTaskList, .legacy_only = true},
 };
 inline constexpr std::size_t kRequestMethodCount = std::size(kRequestMethods);
 
@@ -166,8 +174,8 @@ protocol::Result<Route> ResolveItem(const RequestMethod& method, const Catalog& 
 std::string RequestedItem(const RequestMethod& method, const protocol::Json& params);
 
 // What an item the caller may not see gets: exactly what an unknown one gets, kInvalidArgument
-// "Unknown tool: NAME" ("Unknown prompt: NAME", "Unknown resource: URI") with the name or URI
-// the caller used. For a method that reaches an item.
+// "Unknown tool: NAME" ("Unknown prompt: NAME", "Unknown resource: URI" with data.uri) with the
+// name or URI the caller used. For a method that reaches an item.
 protocol::Status UnknownItem(const RequestMethod& method, const protocol::Json& params);
 
 // params as the upstream gets them: the item's real name (or canonical URI), `name`, in place of

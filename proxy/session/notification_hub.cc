@@ -2,6 +2,7 @@
 
 #include "protocol/log.h"
 #include "proxy/routing/resource_uri.h"
+#include "proxy/session/log_levels.h"
 #include "proxy/session/task_registry.h"
 
 #include <algorithm>
@@ -16,16 +17,6 @@ using protocol::StatusCode;
 
 namespace {
 
-// The MCP log levels (RFC 5424 severities), least severe first: a level's rank is its index.
-constexpr std::array<std::string_view, 8> kLevels = {"debug", "info",     "notice", "warning",
-                                                     "error", "critical", "alert",  "emergency"};
-
-std::optional<int> LevelRank(std::string_view name) {
-  auto found = std::find(kLevels.begin(), kLevels.end(), name);
-  if (found == kLevels.end()) return std::nullopt;
-  return static_cast<int>(found - kLevels.begin());
-}
-
 std::string StringAt(const Json& params, const char* key) {
   if (!params.is_object()) return "";
   auto found = params.find(key);
@@ -33,7 +24,7 @@ std::string StringAt(const Json& params, const char* key) {
 }
 
 // A line without a known level counts as debug: a session that asked for less never sees it.
-int LineRank(const Message& line) { return LevelRank(StringAt(line.params, "level")).value_or(0); }
+int LineRank(const Message& line) { return LogLevelRank(StringAt(line.params, "level")).value_or(0); }
 
 // An upstream's log line goes to clients as the upstream sent it (its `logger` included), with
 // the server's name added as params._meta["io.mcpgw/server"] (README "Notifications"), which
@@ -141,11 +132,10 @@ std::optional<NotificationHub::Subscription> NotificationHub::Remove(Member* mem
 }
 
 Status NotificationHub::SetLevel(Member* member, std::string_view level) {
-  std::optional<int> rank = LevelRank(level);
+  std::optional<int> rank = LogLevelRank(level);
   if (!rank) {
     return {StatusCode::kInvalidArgument,
-            "Invalid params: \"level\" must be one of debug, info, notice, warning, error, "
-            "critical, alert, emergency"};
+            std::string("Invalid params: \"level\" must be one of ") + kLogLevelChoices};
   }
   const std::vector<std::string> servers = upstreams_.Names();
   std::lock_guard send_lock(send_mutex_);
@@ -165,7 +155,7 @@ void NotificationHub::UpdateUpstreamLevels(const std::vector<std::string>& serve
     auto [sent, first] = upstream_levels_.try_emplace(server, *wanted);
     if (!first && sent->second == *wanted) continue;
     sent->second = *wanted;
-    queued_.push_back({server, "logging/setLevel", {{"level", kLevels[*wanted]}}});
+    queued_.push_back({server, "logging/setLevel", {{"level", LogLevelName(*wanted)}}});
   }
 }
 
@@ -260,7 +250,7 @@ void NotificationHub::UpstreamReady(const std::string& server) {
     std::lock_guard lock(mutex_);
     auto level = upstream_levels_.find(server);
     if (level != upstream_levels_.end()) {
-      queued_.push_back({server, "logging/setLevel", {{"level", kLevels[level->second]}}});
+      queued_.push_back({server, "logging/setLevel", {{"level", LogLevelName(level->second)}}});
     }
     for (const auto& [key, subscription] : subscriptions_) {
       if (key.first == server) Queue(server, "resources/subscribe", subscription.uri);

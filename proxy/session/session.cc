@@ -1,5 +1,6 @@
 #include "proxy/session/session.h"
 
+#include "protocol/era.h"
 #include "protocol/guard.h"
 #include "protocol/json_field.h"
 #include "protocol/log.h"
@@ -27,13 +28,16 @@ Json GatewayCapabilities(std::string_view revision) {
                        {"resources", {{"listChanged", true}, {"subscribe", true}}},
                        {"completions", Json::object()},
                        {"logging", Json::object()}};
-  if (revision >= "2025-11-25") {
+  if (revision >= "2025-11-25" && !protocol::IsModernRevision(revision)) {
     capabilities["tasks"] = {{"list", Json::object()},
                              {"cancel", Json::object()},
                              {"requests", {{"tools", {{"call", Json::object()}}}}}};
   }
   return capabilities;
 }
+
+// The modern era's name of the tasks extension.
+constexpr const char* kTasksExtension = "io.modelcontextprotocol/tasks";
 
 // What a server's request the client can no longer answer gets.
 Status ClientGone() {
@@ -48,6 +52,21 @@ std::string CapabilityNeeded(const Message& request) {
   return "";
 }
 
+// The wire code of "resource not found" up to 2025-11-25; the modern era uses -32602.
+constexpr int kLegacyResourceNotFound = -32002;
+
+// A legacy upstream's "resource not found", as a modern client is told it.
+Status WithModernCodes(Status status) {
+  const Json& error = status.detail();
+  if (status.code() != StatusCode::kRemote || !error.is_object() ||
+      error.value("code", 0) != kLegacyResourceNotFound) {
+    return status;
+  }
+  Json modern = error;
+  modern["code"] = -32602;
+  return Status(StatusCode::kRemote, status.message(), std::move(modern));
+}
+
 bool IsUrlElicitation(const Message& request) {
   return request.method == "elicitation/create" &&
          protocol::StringOr(request.params, "mode") == "url";
@@ -58,8 +77,13 @@ bool IsUrlElicitation(const Message& request) {
 void Responder::Answer(Result<Json> outcome) const {
   if (audit) audit->Finish(outcome);
   counter.Count(outcome);
-  if (outcome.ok()) return sink(protocol::MakeResult(id, std::move(outcome).value()));
-  sink(protocol::MakeError(id, protocol::ToRpcError(outcome.status())));
+  if (outcome.ok()) {
+    Json result = std::move(outcome).value();
+    if (modern) MarkModernResult(result);
+    return sink(protocol::MakeResult(id, std::move(result)));
+  }
+  Status failed = modern ? WithModernCodes(outcome.status()) : outcome.status();
+  sink(protocol::MakeError(id, protocol::ToRpcError(failed)));
 }
 
 Session::Session(const SessionServices& services, ClientSink notifications,
@@ -89,10 +113,25 @@ Session::~Session() {
 }
 
 void Session::HandleRequest(Message request, ClientSink reply_sink) {
+  // initialize opens the legacy era whatever its _meta says.
+  if (request.method == "initialize" || !protocol::DeclaredVersion(request.params)) {
+    return HandleModernRequest(std::move(request), nullptr, std::move(reply_sink));
+  }
+  Result<ModernRequest> modern = ReadModernRequest(request.params);
+  if (!modern.ok()) {
+    return reply_sink(protocol::MakeError(request.id, protocol::ToRpcError(modern.status())));
+  }
+  HandleModernRequest(std::move(request),
+                      std::make_shared<const ModernRequest>(std::move(modern).value()),
+                      std::move(reply_sink));
+}
+
+void Session::HandleModernRequest(Message request, std::shared_ptr<const ModernRequest> modern,
+                                  ClientSink reply_sink) {
   Responder responder{request.id, std::move(reply_sink),
                       services_.audit.Begin(services_.permissions, access_.principal(),
                                             request.method, request.params),
-                      services_.metrics.ForMethod(request.method)};
+                      services_.metrics.ForMethod(request.method), std::move(modern)};
   if (!protocol::Guarded(request.method, [&] { Dispatch(request, responder); })) {
     responder.Answer(Status(StatusCode::kInternal, "Internal error"));
   }
@@ -101,11 +140,16 @@ void Session::HandleRequest(Message request, ClientSink reply_sink) {
 void Session::Dispatch(Message& request, const Responder& responder) {
   auto reply = [&responder](Result<Json> outcome) { responder.Answer(std::move(outcome)); };
   const RequestMethod* method = FindMethod(request.method);
-  if (method == nullptr) return reply(MethodNotFound(request.method));
+  if (method == nullptr || (responder.modern && method->legacy_only)) {
+    return reply(MethodNotFound(request.method));
+  }
   Json params = request.params.is_object() ? std::move(request.params) : Json::object();
+  if (responder.modern) StripClientMeta(params);
   switch (method->handler) {
     case MethodHandler::kInitialize:
       return reply(Initialize(params));
+    case MethodHandler::kDiscover:
+      return reply(Discover());
     case MethodHandler::kPing:
       return reply(Json::object());
     case MethodHandler::kSetLogLevel:
@@ -159,6 +203,9 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
     return Forward(request, CreatingTask(responder, route->server), route->server,
                    std::move(params));
   }
+  if (responder.modern && method.asks_for_input) {
+    return ForwardModern(request, responder, route->server, std::move(params));
+  }
   Forward(request, responder, route->server, std::move(params));
 }
 
@@ -166,8 +213,11 @@ void Session::AnswerList(const ListMethod& list, const Responder& responder) {
   services_.upstreams.WaitForStartup();
   const Catalog& catalog = services_.catalog;
   if (access_.ReadsEverything()) {
-    return responder.sink(
-        protocol::MakeSerializedResult(responder.id, catalog.ListResultText(list.list)));
+    std::shared_ptr<const std::string> text = catalog.ListResultText(list.list);
+    if (responder.modern) {
+      text = std::make_shared<const std::string>(MarkModernResultText(*text));
+    }
+    return responder.sink(protocol::MakeSerializedResult(responder.id, std::move(text)));
   }
   auto resolve = [&catalog, &list](std::string_view name) { return (catalog.*list.resolve)(name); };
   responder.Answer(Json{{list.field, access_.Filter((catalog.*list.items)(), list.key, resolve)}});
@@ -213,6 +263,19 @@ Json Session::Initialize(const Json& params) {
   return {{"protocolVersion", revision},
           {"capabilities", GatewayCapabilities(revision)},
           {"serverInfo", {{"name", "mcpgw"}, {"version", MCPGW_VERSION}}}};
+}
+
+// Tasks are an extension in the modern era, offered where some upstream offers them.
+Json Session::Discover() const {
+  Json capabilities = GatewayCapabilities(protocol::kLatestModernRevision);
+  for (const upstream::UpstreamPtr& upstream : services_.upstreams.Running()) {
+    const Json& offered = upstream->offer()->capabilities;
+    const bool tasks = offered.contains("tasks") ||
+                       (offered.contains("extensions") && offered["extensions"].is_object() &&
+                        offered["extensions"].contains(kTasksExtension));
+    if (tasks) capabilities["extensions"] = {{kTasksExtension, Json::object()}};
+  }
+  return {{"supportedVersions", protocol::SupportedRevisions()}, {"capabilities", capabilities}};
 }
 
 upstream::UpstreamPtr Session::UpstreamFor(const std::string& server) {
@@ -271,7 +334,7 @@ void Session::Forward(const Message& request, const Responder& responder, const 
   }
   const std::string key = request.id.dump();
   if (Status reserved = Reserve(key, upstream); !reserved.ok()) return refuse(reserved);
-  upstream::CallHooks hooks = HooksFor(server, params, responder.sink);
+  upstream::CallHooks hooks = HooksFor(server, params, responder);
   ForwardedCall counted = services_.metrics.StartCall(server, request.method);
   upstream::CallId call_id = upstream->Call(
       request.method, std::move(params),
@@ -301,12 +364,22 @@ void Session::Release(const std::string& key) {
 }
 
 upstream::CallHooks Session::HooksFor(const std::string& server, const Json& params,
-                                      const ClientSink& sink) {
+                                      const Responder& responder) {
+  const ClientSink& sink = responder.sink;
   upstream::CallHooks hooks;
   hooks.owner = this;
-  hooks.on_request = [this, server, sink](Message request, upstream::ReplyHandler reply) {
-    return RelayToClient(server, std::move(request), std::move(reply), sink);
-  };
+  if (responder.modern) {
+    // A modern client takes no requests from servers.
+    hooks.on_request = [server](Message request, upstream::ReplyHandler reply) {
+      log::Info("[{}] refused {}: the client speaks the modern era", server, request.method);
+      reply(Status(StatusCode::kNotFound, "Method not found: " + request.method));
+      return upstream::Withdraw();
+    };
+  } else {
+    hooks.on_request = [this, server, sink](Message request, upstream::ReplyHandler reply) {
+      return RelayToClient(server, std::move(request), std::move(reply), sink);
+    };
+  }
   const Json* meta = protocol::FindMember(params, "_meta");
   const Json* token = meta ? protocol::FindMember(*meta, "progressToken") : nullptr;
   if (token == nullptr) return hooks;
@@ -320,8 +393,20 @@ upstream::CallHooks Session::HooksFor(const std::string& server, const Json& par
   return hooks;
 }
 
+// Only a legacy client initializes; a modern one takes no requests from servers (its calls'
+// own requests become input_required, README "Input required (modern clients)").
 upstream::Withdraw Session::Relay(const std::string& server, Message request,
                                   upstream::ReplyHandler reply) {
+  bool legacy = false;
+  {
+    std::lock_guard lock(mutex_);
+    legacy = initialized_;
+  }
+  if (!legacy) {
+    log::Info("[{}] refused {}: the client speaks the modern era", server, request.method);
+    reply(Status(StatusCode::kNotFound, "Method not found: " + request.method));
+    return nullptr;
+  }
   return RelayToClient(server, std::move(request), std::move(reply), notifications_);
 }
 

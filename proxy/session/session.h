@@ -6,6 +6,7 @@
 #include "proxy/routing/methods.h"
 #include "proxy/session/bridged_call.h"
 #include "proxy/session/client_requests.h"
+#include "proxy/session/modern_request.h"
 #include "proxy/session/own_upstreams.h"
 #include "proxy/session/session_services.h"
 
@@ -29,7 +30,11 @@ struct Responder {
   ClientSink sink;
   std::shared_ptr<AuditEntry> audit;  // null when the request is not audited
   RequestCounter counter;             // counts the answer by method and outcome
-  // Sends the result, or the error ToRpcError makes of the status, under id.
+  // Set for a request of the modern era (README "Protocol eras"); null for a legacy one.
+  std::shared_ptr<const ModernRequest> modern;
+  // Sends the result, or the error ToRpcError makes of the status, under id. A modern request's
+  // result is marked as such (MarkModernResult), and its "resource not found" error gets the
+  // modern code.
   void Answer(protocol::Result<protocol::Json> outcome) const;
 };
 
@@ -50,8 +55,14 @@ class Session : public NotificationHub::Member {
   // Handles one request. The answer (result or error) goes to reply_sink exactly once, possibly
   // later and on another thread, unless the client cancels the request first; progress for the
   // request goes there before it. Any thread; concurrent calls are fine. May block while
-  // upstreams are still starting (list requests).
+  // upstreams are still starting (list requests). A request whose params._meta declares a
+  // protocol version is served in the modern era, whatever the session's own: its `_meta` says
+  // all the gateway needs to know of its client (README "Protocol eras").
   void HandleRequest(protocol::Message request, ClientSink reply_sink);
+  // The same for a modern request already read (ReadModernRequest), e.g. with the HTTP
+  // request's forwarded headers.
+  void HandleModernRequest(protocol::Message request, std::shared_ptr<const ModernRequest> modern,
+                           ClientSink reply_sink);
 
   // Handles one notification from the client (initialized, cancelled, roots/list_changed, ...).
   // Never blocks.
@@ -104,6 +115,8 @@ class Session : public NotificationHub::Member {
   // the items the caller may read.
   void AnswerList(const ListMethod& list, const Responder& responder);
   protocol::Json Initialize(const protocol::Json& params);
+  // server/discover: the revisions the gateway serves and the capabilities it routes.
+  protocol::Json Discover() const;
   // Which upstream serves a routed request, and the item's name there (ResolveItem).
   protocol::Result<Route> Resolve(const RequestMethod& method, const protocol::Json& params) const;
   // An unknown tool or prompt whose name starts with a server (or alias) that is not ready, or
@@ -144,7 +157,7 @@ class Session : public NotificationHub::Member {
   // What the upstream call brings back to the client: progress under the client's own token,
   // and the server's requests for the call, relayed on the call's own sink.
   upstream::CallHooks HooksFor(const std::string& server, const protocol::Json& params,
-                               const ClientSink& sink);
+                               const Responder& responder);
   // Sends a server's request to the client through sink, unless the client did not declare the
   // capability it needs (then reply gets kNotFound at once).
   upstream::Withdraw RelayToClient(const std::string& server, protocol::Message request,

@@ -1,5 +1,6 @@
 #include "proxy/session/stdio_server.h"
 
+#include "protocol/era.h"
 #include "protocol/json_field.h"
 #include "protocol/log.h"
 #include "protocol/rpc_errors.h"
@@ -63,12 +64,19 @@ void StdioServer::Run() {
   upstreams_.Stop();  // fails the calls still waiting
 }
 
+// A legacy client declares its capabilities in initialize, a modern one in every request's _meta.
 void StdioServer::StartUpstreamsFor(const protocol::Frame& frame) {
   const protocol::Result<protocol::Message>& first = frame.entries.front();
-  const bool initialize = !frame.batch && first.ok() && first->is_request() && IsInitialize(*first);
-  const protocol::Json* declared =
-      initialize ? protocol::FindMember(first->params, "capabilities") : nullptr;
-  std::exchange(start_upstreams_, nullptr)(declared ? *declared : protocol::Json::object());
+  const protocol::Json* declared = nullptr;
+  if (!frame.batch && first.ok() && first->is_request()) {
+    if (IsInitialize(*first)) {
+      declared = protocol::FindMember(first->params, "capabilities");
+    } else if (protocol::DeclaredVersion(first->params)) {
+      declared = protocol::FindMember(first->params["_meta"], protocol::kMetaClientCapabilities);
+    }
+  }
+  const bool usable = declared != nullptr && declared->is_object();
+  std::exchange(start_upstreams_, nullptr)(usable ? *declared : protocol::Json::object());
 }
 
 void StdioServer::ReplyUnreadable(const protocol::Status& status) {

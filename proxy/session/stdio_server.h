@@ -21,8 +21,9 @@ class OpenBatches;
 class StdioServer {
  public:
   // Starts the upstreams once the client has said what it supports (its initialize's
-  // capabilities; {} when its first message is something else), so that each server is told
-  // exactly the capabilities of the one client behind the gateway.
+  // capabilities, or a modern first request's _meta clientCapabilities; {} when its first
+  // message is something else), so that each server is told exactly the capabilities of the one
+  // client behind the gateway.
   using StartUpstreams = std::function<void(const protocol::Json& client_capabilities)>;
 
   // Its one Session uses `services`; `upstreams` are stopped when serving ends; `settings` give

@@ -1,5 +1,5 @@
-// The conformance suite's reference servers: where they are found, and their working copy in the
-// build directory (the source folder is read-only): the legacy reference copied, its npm
+// The conformance suite's reference servers: where they are found, and their working copies in the
+// build directory (the source folder is read-only): a reference (legacy/ or next/) copied, its npm
 // dependencies installed with `npm ci` (again only when its package files change: a stamp file
 // holds their hash), and the stdio variant generated next to it.
 import { execFile } from "node:child_process";
@@ -10,13 +10,14 @@ import path from "node:path";
 const NPM_CI_TIMEOUT_MS = 300000;
 
 /**
- * The folder holding legacy/ and make-stdio-variant.sh: MCPGW_CONFORMANCE_DIR, else the one CI
- * keeps beside the clone. Returns { dir } or { missing: reason }.
+ * The folder holding the reference `name` (legacy or next) and make-stdio-variant.sh:
+ * MCPGW_CONFORMANCE_DIR, else the one CI keeps beside the clone. Returns { dir } or
+ * { missing: reason }.
  */
-export function locateFixtures(repoRoot) {
+export function locateFixtures(repoRoot, name) {
   const fromEnv = process.env.MCPGW_CONFORMANCE_DIR;
   const dir = fromEnv ? path.resolve(fromEnv) : path.resolve(repoRoot, "..", "shared", "conformance");
-  const needed = ["legacy/everything-server.ts", "legacy/package-lock.json", "legacy/loopback-only.mjs",
+  const needed = [`${name}/everything-server.ts`, `${name}/package-lock.json`, `${name}/loopback-only.mjs`,
     "make-stdio-variant.sh"];
   const absent = needed.filter((file) => !fs.existsSync(path.join(dir, file)));
   if (absent.length === 0) return { dir };
@@ -61,12 +62,12 @@ function packageHash(dir) {
 }
 
 /**
- * Prepares workDir/legacy from fixturesDir/legacy and returns { dir, stdioVariant, npmCi }
- * (npmCi: whether npm ci ran). `env` carries PATH with Node 22 first.
+ * Prepares workDir/NAME from fixturesDir/NAME (NAME: legacy or next) and returns { dir,
+ * stdioVariant, npmCi } (npmCi: whether npm ci ran). `env` carries PATH with Node 22 first.
  */
-export async function prepareLegacy(fixturesDir, workDir, env) {
-  const dir = path.join(workDir, "legacy");
-  copyTree(path.join(fixturesDir, "legacy"), dir);
+export async function prepareReference(fixturesDir, name, workDir, env) {
+  const dir = path.join(workDir, name);
+  copyTree(path.join(fixturesDir, name), dir);
   const stamp = path.join(dir, ".npm-ci.stamp");
   const hash = packageHash(dir);
   const installed = fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === hash &&

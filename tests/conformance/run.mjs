@@ -10,115 +10,23 @@
 // binary), MCPGW_CONFORMANCE_DIR (the reference servers; see fixtures.mjs). Without the reference
 // servers the test is skipped (exit 77), except under CI=true, where that is a failure. Needs
 // Node 22 (node_modules/.bin/node).
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Children, freePort, sleep, tail, withTimeout } from "./children.mjs";
-import { locateFixtures, prepareLegacy } from "./fixtures.mjs";
+import { locateFixtures, prepareReference } from "./fixtures.mjs";
 import { RECONNECTION_TEXT, timeReconnection } from "./reconnection.mjs";
-import { compare, readRun } from "./scores.mjs";
+import { compare } from "./scores.mjs";
+import {
+  Failure, SKIP, environment, gatewayBin, log, outputDir, requireNode22, runMain, runSuite, seconds, startGateway,
+  startReference, stdioUpstream,
+} from "./targets.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const NODE_BIN = path.join(ROOT, "node_modules/.bin");
 const SUITE = path.join(ROOT, "node_modules/@modelcontextprotocol/conformance/dist/index.js");
-const SKIP = 77;
 const DEADLINE_MS = 540000;        // below the CTest TIMEOUT, so that we always clean up ourselves
 const SUITE_RUN_MS = 150000;       // one --suite all run
 const UPSTREAM_TIMEOUT_MS = 20000; // the gateway's timeout_ms for the reference
 const RECONNECTION_BOUND_MS = 10000;
-const SERVER = "reference";
-
-const children = new Children();
-const log = (line) => process.stdout.write(`${line}\n`);
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
-class Failure extends Error {}
-
-function environment() {
-  const env = { ...process.env, PATH: `${NODE_BIN}${path.delimiter}${process.env.PATH ?? ""}` };
-  delete env.NODE_OPTIONS;
-  return env;
-}
-
-function gatewayBin() {
-  const bin = process.env.MCPGW_BIN;
-  if (!bin || !fs.existsSync(bin)) throw new Failure(`MCPGW_BIN=${bin ?? ""} is not the built mcpgw binary`);
-  return path.resolve(bin);
-}
-
-// Resolves when POST /mcp without a body answers 400 (the reference's "up" signal).
-async function waitForReference(child, url, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (!child.running) throw new Failure(`${child.label} exited before it answered:\n${tail(child.stdout + child.stderr)}`);
-    try {
-      const res = await fetch(url, { method: "POST", signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 400) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Failure(`${child.label} did not answer POST ${url} with 400 within ${ms} ms:\n${tail(child.stderr)}`);
-    await sleep(100);
-  }
-}
-
-// Starts the HTTP reference on a free loopback port (again on another port if the one picked
-// was taken meanwhile). Returns its /mcp URL.
-async function startReference(legacy, env, outDir) {
-  const preload = path.join(legacy.dir, "loopback-only.mjs");
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const child = children.start("reference", process.execPath, ["--import", "tsx", "everything-server.ts"], {
-      cwd: legacy.dir,
-      env: { ...env, PORT: String(port), NODE_OPTIONS: `--import=${preload}` },
-      logFile: path.join(outDir, `reference-${attempt}.log`),
-    });
-    const url = `http://127.0.0.1:${port}/mcp`;
-    try {
-      await waitForReference(child, url, 30000);
-      return url;
-    } catch (e) {
-      await child.stop();
-      if (attempt === 3 || !/EADDRINUSE/.test(child.stderr)) throw e;
-    }
-  }
-}
-
-// Starts mcpgw in HTTP mode with `server` as its one upstream, exposed unprefixed; resolves
-// with { child, url } once it listens and the upstream is ready.
-async function startGateway(label, server, bin, env, outDir) {
-  const config = {
-    mcpServers: { [SERVER]: { ...server, prefix: false, timeout_ms: UPSTREAM_TIMEOUT_MS } },
-    gateway: { startup_timeout_ms: 30000, drain_timeout_ms: 1000, shutdown_grace_ms: 1000 },
-  };
-  const configPath = path.join(outDir, `${label}.json`);
-  fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const child = children.start(label, bin, ["--config", configPath, "--listen", "127.0.0.1:0"], {
-    env, logFile: path.join(outDir, `${label}.log`),
-  });
-  try {
-    const [, base] = await child.waitForStderr(/listening on (http:\/\/[^\s/]+)\/mcp/, 20000, "listening");
-    await child.waitForStderr(new RegExp(`\\[${SERVER}\\] .*\\bto=ready\\b`), 30000, `upstream ${SERVER} ready`);
-    return { child, url: `${base}/mcp` };
-  } catch (e) {
-    throw new Failure(`${e.message}\n--- ${label} stderr ---\n${tail(child.stderr)}`);
-  }
-}
-
-// One --suite all run against url; returns its results (see scores.mjs) and how long it took.
-async function runSuite(label, url, env, outDir) {
-  const started = performance.now();
-  const child = children.start(`suite ${label}`, process.execPath,
-    [SUITE, "server", "--url", url, "--suite", "all", "-o", path.join(outDir, label)],
-    { env, logFile: path.join(outDir, `suite-${label}.log`) });
-  const done = await Promise.race([child.exited.then(() => true), sleep(SUITE_RUN_MS).then(() => false)]);
-  if (!done) {
-    log(`${label}: the suite did not finish within ${seconds(SUITE_RUN_MS)}; the scenarios it did not reach count as failed`);
-    await child.stop();
-  }
-  return { results: readRun(child.stdout, child.stderr), ms: performance.now() - started };
-}
 
 // test_reconnection, directly and through gateway-http at the same time. The result must come
 // through the gateway within RECONNECTION_BOUND_MS, well under the upstream's timeout_ms, when it
@@ -154,24 +62,17 @@ async function checkReconnection(directUrl, gatewayUrl) {
   return { lines, problem };
 }
 
-async function conformance() {
-  if (Number(process.versions.node.split(".")[0]) < 22) {
-    throw new Failure(`needs Node 22 or newer (this is ${process.version}): run it with ${NODE_BIN}/node`);
-  }
+async function conformance(children) {
+  requireNode22(NODE_BIN);
   const bin = gatewayBin();
-  const fixtures = locateFixtures(ROOT);
+  const fixtures = locateFixtures(ROOT, "legacy");
   if (fixtures.missing) {
     if (process.env.CI === "true") throw new Failure(`${fixtures.missing} (required under CI=true)`);
     log(`conformance: skipped: ${fixtures.missing}`);
     return SKIP;
   }
-  const workDir = path.resolve(process.env.MCPGW_CONFORMANCE_WORK ?? path.join(path.dirname(bin), "tests", "conformance"));
-  fs.mkdirSync(workDir, { recursive: true });
-  for (const old of fs.readdirSync(workDir)) {
-    if (old.startsWith("out-")) fs.rmSync(path.join(workDir, old), { recursive: true, force: true });
-  }
-  const outDir = fs.mkdtempSync(path.join(workDir, "out-"));
-  const env = environment();
+  const { workDir, outDir } = outputDir(bin, "out-");
+  const env = environment(NODE_BIN);
   const times = [];
   let phase = performance.now();
   const lap = (label) => {
@@ -179,30 +80,30 @@ async function conformance() {
     times.push(`${label} ${seconds(now - phase)}`);
     phase = now;
   };
+  const suite = (label, url) => runSuite(children, { suite: SUITE, args: ["--suite", "all"], label, url, env, outDir, ms: SUITE_RUN_MS });
+  const gateway = { bin, env, outDir, timeoutMs: UPSTREAM_TIMEOUT_MS };
 
-  const legacy = await prepareLegacy(fixtures.dir, workDir, env);
+  const legacy = await prepareReference(fixtures.dir, "legacy", workDir, env);
   lap(legacy.npmCi ? "setup (npm ci)" : "setup");
-  const referenceUrl = await startReference(legacy, env, outDir);
+  const referenceUrl = await startReference(children, legacy, env, outDir);
   lap("reference start");
 
   const runs = [];
-  const direct = await runSuite("direct", referenceUrl, env, outDir);
+  const direct = await suite("direct", referenceUrl);
   runs.push(["direct", direct.results]);
   times.push(`direct ${seconds(direct.ms)}`);
 
   // The gateways' upstreams inherit this environment; the stdio variant needs Node 22 first on PATH.
-  const http = await startGateway("gateway-http", { type: "http", url: referenceUrl }, bin, env, outDir);
-  const viaHttp = await runSuite("gateway-http", http.url, env, outDir);
+  const http = await startGateway(children, "gateway-http", { type: "http", url: referenceUrl }, gateway);
+  const viaHttp = await suite("gateway-http", http.url);
   runs.push(["gateway-http", viaHttp.results]);
   times.push(`gateway-http ${seconds(viaHttp.ms)}`);
   // test_reconnection may take the upstream timeout: it runs while the stdio gateway is tested.
   const reconnectionStarted = performance.now();
   const reconnectionDone = checkReconnection(referenceUrl, http.url);
 
-  const stdio = await startGateway("gateway-stdio", {
-    command: process.execPath, args: ["--import", "tsx", path.basename(legacy.stdioVariant)], cwd: legacy.dir,
-  }, bin, env, outDir);
-  const viaStdio = await runSuite("gateway-stdio", stdio.url, env, outDir);
+  const stdio = await startGateway(children, "gateway-stdio", stdioUpstream(legacy), gateway);
+  const viaStdio = await suite("gateway-stdio", stdio.url);
   runs.push(["gateway-stdio", viaStdio.results]);
   times.push(`gateway-stdio ${seconds(viaStdio.ms)}`);
   await stdio.child.stop();
@@ -225,23 +126,4 @@ async function conformance() {
   return 0;
 }
 
-async function main() {
-  process.on("exit", () => children.killNow());
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-    process.on(signal, () => {
-      log(`conformance: interrupted by ${signal}; stopping every process it started`);
-      children.stopAll().finally(() => process.exit(1));
-    });
-  }
-  let code;
-  try {
-    code = await withTimeout(conformance(), DEADLINE_MS, "the whole conformance run");
-  } catch (e) {
-    log(`conformance: FAILED: ${e instanceof Failure ? e.message : e.stack ?? e}`);
-    code = 1;
-  }
-  await children.stopAll();
-  process.exit(code);
-}
-
-main();
+runMain("conformance", conformance, DEADLINE_MS);

@@ -70,19 +70,26 @@ const show = (r) => (r ? `${r.passed}/${r.passed + r.failed}` : "not run");
 const same = (a, b) => a && b && a.passed === b.passed && a.failed === b.failed;
 
 // The checks of `mine` whose status differs from `theirs` (matched by id, in order), as
-// "id: THEIRS -> MINE: message"; scored checks (SUCCESS, FAILURE) only on either side.
-function checkDiff(theirs, mine) {
-  const lines = [];
+// { id, before, after, message } (a status, or "absent"); scored checks (SUCCESS, FAILURE) only
+// on either side.
+function checkMoves(theirs, mine) {
+  const moves = [];
   const pending = [...(theirs?.checks ?? [])];
   for (const check of mine?.checks ?? []) {
     const at = pending.findIndex((c) => c.id === check.id);
     const before = at >= 0 ? pending.splice(at, 1)[0].status : "absent";
     if (before !== check.status && (SCORED.has(before) || SCORED.has(check.status))) {
-      lines.push(`${check.id}: ${before} -> ${check.status}${check.message ? `: ${check.message}` : ""}`);
+      moves.push({ id: check.id, before, after: check.status, message: check.message });
     }
   }
-  for (const check of pending) if (SCORED.has(check.status)) lines.push(`${check.id}: ${check.status} -> absent`);
-  return mine ? lines : ["not run"];
+  for (const check of pending) if (SCORED.has(check.status)) moves.push({ id: check.id, before: check.status, after: "absent" });
+  return moves;
+}
+
+// The same as lines "id: THEIRS -> MINE: message", or "not run" when `mine` did not run.
+function checkDiff(theirs, mine) {
+  if (!mine) return ["not run"];
+  return checkMoves(theirs, mine).map((m) => `${m.id}: ${m.before} -> ${m.after}${m.message ? `: ${m.message}` : ""}`);
 }
 
 /**
@@ -114,4 +121,51 @@ export function compare(runs) {
     }
   }
   return { summary, table, differing: differing.length };
+}
+
+// Whether a check's move from `before` to `after` (statuses, or "absent") loses ground: a check
+// that passed directly no longer passes, or a check fails that did not fail directly.
+const worse = (before, after) => (before === "SUCCESS" && after !== "SUCCESS") || (after === "FAILURE" && before !== "FAILURE");
+
+/**
+ * Compares each gateway run with the direct one, asking only that the gateway does no worse,
+ * check by check. `runs` is [[name, results], ...], direct first; `known(scenario, target)`
+ * gives the known differences there, [{ check (an id, or undefined for the whole scenario), why }].
+ * Returns { table (every scenario's score per target, a mark after a gateway's score: `<` worse,
+ * `>` better, `~` other checks, `*` worse only where known), differences ([{ scenario, target,
+ * worse, known (the reasons that applied), checks (lines) }]), failing (differences that are
+ * worse beyond what is known) }.
+ */
+export function compareNoWorse(runs, known) {
+  const [[, direct], ...gateways] = runs;
+  const names = [...direct.keys()];
+  for (const [, results] of gateways) {
+    for (const name of results.keys()) if (!names.includes(name)) names.push(name);
+  }
+  const differences = [];
+  const width = Math.max(8, ...names.map((n) => n.length));
+  const table = [[`${"scenario".padEnd(width)}`, ...runs.map(([label]) => label.padStart(15))].join(" ")];
+  for (const name of names) {
+    const cells = [show(direct.get(name)).padStart(15)];
+    for (const [target, results] of gateways) {
+      const theirs = direct.get(name);
+      const mine = results.get(name);
+      const moves = checkMoves(theirs, mine);
+      let mark = " ";
+      if (!mine || moves.length > 0) {
+        const entries = known(name, target);
+        const excused = (move) => entries.find((e) => e.check === undefined || e.check === move.id);
+        const lost = mine ? moves.filter((m) => worse(m.before, m.after)) : [{ id: name }];
+        const unexplained = lost.filter((m) => !excused(m));
+        const reasons = [...new Set(lost.map(excused).filter(Boolean).map((e) => e.why))];
+        differences.push({ scenario: name, target, worse: unexplained.length > 0, known: reasons, checks: checkDiff(theirs, mine) });
+        const better = moves.some((m) => worse(m.after, m.before));
+        mark = unexplained.length > 0 ? "<" : lost.length > 0 ? "*" : better ? ">" : "~";
+      }
+      cells.push(`${show(mine)}${mark}`.padStart(15));
+    }
+    table.push([name.padEnd(width), ...cells].join(" "));
+  }
+  const failing = differences.filter((d) => d.worse).length;
+  return { table, differences, failing };
 }

@@ -80,7 +80,7 @@ export async function openSession(url, headers = {}) {
   await res.json();
   const sid = res.headers.get("mcp-session-id");
   if (!sid) throw new Error("initialize gave no Mcp-Session-Id");
-  const ack = await post(url, { jsonrpc: "2.0", method: "notifications/initialized" }, { "Mcp-Session-Id": sid });
+  const ack = await post(url, { jsonrpc: "2.0", method: "notifications/initialized" }, { ...headers, "Mcp-Session-Id": sid });
   if (ack.status !== 202) throw new Error(`notifications/initialized: HTTP ${ack.status}`);
   return sid;
 }

@@ -43,7 +43,12 @@ void CheckUnknown(const Result<Route>& route, const std::string& message) {
   REQUIRE_FALSE(route.ok());
   CHECK(route.status().code() == StatusCode::kInvalidArgument);
   CHECK(route.status().message() == message);
-  CHECK(route.status().detail().is_null());
+  const std::string resource = "Unknown resource: ";
+  if (message.starts_with(resource)) {
+    CHECK(route.status().detail() == Json{{"uri", message.substr(resource.size())}});
+  } else {
+    CHECK(route.status().detail().is_null());
+  }
 }
 
 TEST_CASE("Catalog exposes tools as server, separator and original name") {
