@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { RawGateway, makeWorkspace, sleep, stderrTail, upstreams } from "./helpers.mjs";
+import { Client as ClientV2, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { RawGateway, makeWorkspace, sleep, stderrTail, upstreams, withTimeout } from "./helpers.mjs";
 import { post, readReply, startHttpGateway } from "./http_helpers.mjs";
 
 const MODERN = "2026-07-28";
@@ -198,6 +199,32 @@ describe("modern client → legacy upstream over HTTP", () => {
       /no longer holds \(answered, expired, or held by another replica\)/);
     const done = await send("replica-home", "tools/call", retryParams(params, answer, asked.state));
     assert.match(text(done.result), new RegExp(NAMED), JSON.stringify(done));
+  });
+
+  test("the v2 SDK client's handlers answer the input requests, and its call completes", { timeout: 60000 }, async () => {
+    const client = new ClientV2({ name: "mrtr-sdk", version: "1.0.0" },
+      { capabilities: CAPABILITIES, versionNegotiation: { mode: { pin: MODERN } } });
+    const asked = [];
+    client.setRequestHandler("elicitation/create", (request) => {
+      asked.push(request.params.message);
+      return { action: "accept", content: { name: NAMED } };
+    });
+    client.setRequestHandler("sampling/createMessage", () =>
+      ({ model: "m", role: "assistant", content: { type: "text", text: SAMPLED } }));
+    const transport = new StreamableHTTPClientTransport(new URL(gw.url),
+      { requestInit: { headers: { Authorization: `Bearer ${KEYS.alpha}` } } });
+    await withTimeout(client.connect(transport), 30000, "v2 client connect");
+    try {
+      assert.equal(client.getNegotiatedProtocolVersion(), MODERN);
+      const elicited = await client.callTool({ name: tool("trigger-elicitation-request"), arguments: {} });
+      assert.match(text(elicited), new RegExp(NAMED), JSON.stringify(elicited));
+      assert.equal(asked.length, 1);
+      const sampled = await client.callTool({ name: tool("trigger-sampling-request"),
+        arguments: { prompt: "p", maxTokens: 5 } });
+      assert.match(text(sampled), new RegExp(SAMPLED), JSON.stringify(sampled));
+    } finally {
+      await client.close().catch(() => {});
+    }
   });
 });
 
