@@ -42,6 +42,15 @@ Status AutoConnection::Send(const protocol::Message& message) {
   return legacy_->transport().Send(message);
 }
 
+Status AutoConnection::SendWithHeaders(const protocol::Message& request,
+                                       const HeaderList& headers) {
+  {
+    std::lock_guard lock(mutex_);
+    if (legacy_) return legacy_->transport().Send(request);
+  }
+  return http_->SendWithHeaders(request, headers);
+}
+
 void AutoConnection::Close() {
   {
     std::lock_guard lock(mutex_);

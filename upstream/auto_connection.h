@@ -21,6 +21,9 @@ class AutoConnection : public Connection, private protocol::Transport {
   // above; later messages go to the chosen one. Same failures as the chosen transport.
   protocol::Result<protocol::Message> Receive() override { return inbound_->Pop(); }
   protocol::Status Send(const protocol::Message& message) override;
+  // The headers go along while the transport is Streamable HTTP.
+  protocol::Status SendWithHeaders(const protocol::Message& request,
+                                   const HeaderList& headers) override;
   void Close() override;
 
  private:

@@ -6,8 +6,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace mcpgw::upstream {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // One live connection to an upstream server: a message pipe plus a way to end it. The seam
 // between the Upstream's lifecycle and a concrete transport (child stdio, Streamable HTTP, legacy
@@ -19,6 +24,15 @@ class Connection {
   // The message pipe. Valid as long as the Connection; Receive from one reader thread, Send from
   // any thread. After the server goes away, Receive fails with kClosed.
   virtual protocol::Transport& transport() = 0;
+
+  // transport().Send(request), with extra HTTP headers on an HTTP transport that posts each
+  // message (Streamable HTTP); other transports send the message alone. Same threads and
+  // failures as Send.
+  virtual protocol::Status SendWithHeaders(const protocol::Message& request,
+                                           const HeaderList& headers) {
+    (void)headers;
+    return transport().Send(request);
+  }
 
   // Ends the connection for good: closes the transport (a blocked Receive returns kClosed at
   // once) and releases the server, waiting up to about grace for it to go politely. Idempotent;

@@ -1,20 +1,11 @@
 #include "upstream/credentials.h"
 
-#include <openssl/evp.h>
+#include "upstream/http_support.h"
 
 namespace mcpgw::upstream {
 namespace {
 
 constexpr std::string_view kBearer = "Bearer ";
-
-std::string Base64(const std::string& text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  out.resize(n);
-  return out;
-}
 
 void Put(httplib::Headers& headers, const std::string& name, std::string value) {
   headers.erase(name);  // case-insensitive: Headers compares names with detail::ci

@@ -38,6 +38,9 @@ std::unique_ptr<httplib::Client> MakeHttpClient(const Url& url, const ServerConf
 // True when a Content-Type header value names the given media type (parameters ignored).
 bool HasMediaType(const std::string& content_type, std::string_view media_type);
 
+// text in standard base64 with padding.
+std::string Base64(std::string_view text);
+
 // kUnavailable "upstream 'NAME': WHAT" with detail {"server": NAME}. WHAT must hold no secret.
 protocol::Status UpstreamUnavailable(const std::string& server, const std::string& what);
 

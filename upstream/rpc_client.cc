@@ -78,8 +78,9 @@ Result<Json> RpcClient::CallAndWait(std::string method, Json params,
 }
 
 CallId RpcClient::CallWithin(std::chrono::milliseconds timeout, std::string method, Json params,
-                             ReplyHandler on_reply, CallHooks hooks) {
-  CallId id = pending_.NextId();
+                             ReplyHandler on_reply, CallHooks hooks, CallId id) {
+  if (id == 0) id = pending_.NextId();
+  HeaderList headers = hooks.forward_headers;
   PendingCall call{id, method, std::move(on_reply), std::move(hooks), {}, timeout,
                    Clock::now() + timeout};
   Json token;
@@ -91,7 +92,8 @@ CallId RpcClient::CallWithin(std::chrono::milliseconds timeout, std::string meth
     if (params.is_null()) params = Json::object();
     if (params.is_object()) params["_meta"]["progressToken"] = std::move(token);
   }
-  if (!Send(protocol::MakeRequest(id, std::move(method), std::move(params))).ok()) {
+  if (auto envelope = Envelope()) params = envelope->Stamp(std::move(params));
+  if (!Send(protocol::MakeRequest(id, std::move(method), std::move(params)), headers).ok()) {
     if (auto unsent = pending_.Take(id)) Reply(*unsent, Unavailable("is not connected"));
   }
   return id;
@@ -115,14 +117,25 @@ void RpcClient::Shutdown() {
   });
 }
 
+void RpcClient::SetEnvelope(std::shared_ptr<const ModernEnvelope> envelope) {
+  std::lock_guard lock(mutex_);
+  envelope_ = std::move(envelope);
+}
+
 std::shared_ptr<Connection> RpcClient::Attached() const {
   std::lock_guard lock(mutex_);
   return connection_;
 }
 
-Status RpcClient::Send(const Message& message) {
+std::shared_ptr<const ModernEnvelope> RpcClient::Envelope() const {
+  std::lock_guard lock(mutex_);
+  return envelope_;
+}
+
+Status RpcClient::Send(const Message& message, const HeaderList& headers) {
   std::shared_ptr<Connection> connection = Attached();
   if (!connection) return Unavailable("is not connected");
+  if (!headers.empty()) return connection->SendWithHeaders(message, headers);
   return connection->transport().Send(message);
 }
 
@@ -250,7 +263,9 @@ void RpcClient::RunTimer() {
     for (PendingCall& call : expired) {
       std::string reason = "timed out after " + std::to_string(call.timeout.count()) + " ms";
       log::Warn("[{}] {} (id {}) {}", server_, call.method, call.id, reason);
-      if (call.method != "initialize") {  // MCP: initialize is never cancelled
+      // MCP: initialize is never cancelled; nor is the era probe, which goes to a server that may
+      // be a legacy one waiting for initialize.
+      if (call.method != "initialize" && call.method != "server/discover") {
         (void)Notify("notifications/cancelled", {{"requestId", call.id}, {"reason", reason}});
       }
       Reply(call, Status(StatusCode::kTimeout, "upstream '" + server_ + "' " + reason,

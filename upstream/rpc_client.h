@@ -1,6 +1,7 @@
 #pragma once
 
 #include "upstream/connection.h"
+#include "upstream/modern_envelope.h"
 #include "upstream/pending_calls.h"
 #include "upstream/upstream.h"
 
@@ -56,6 +57,15 @@ class RpcClient {
   CallId Call(std::string method, protocol::Json params, ReplyHandler on_reply,
               CallHooks hooks = {});
 
+  // Call with a timeout of its own (a subscriptions/listen stream: one that never comes), and
+  // with id when the caller must know it before the reply (one from NextId(); 0: a fresh one).
+  CallId CallWithin(std::chrono::milliseconds timeout, std::string method, protocol::Json params,
+                    ReplyHandler on_reply, CallHooks hooks = {}, CallId id = 0);
+
+  // From now on every request carries envelope's _meta (a modern server); null: none (legacy).
+  // Any thread.
+  void SetEnvelope(std::shared_ptr<const ModernEnvelope> envelope);
+
   // Call with its own timeout, blocking until the reply. Never on the reader thread.
   protocol::Result<protocol::Json> CallAndWait(std::string method, protocol::Json params,
                                                std::chrono::milliseconds timeout);
@@ -74,10 +84,9 @@ class RpcClient {
   void Shutdown();
 
  private:
-  CallId CallWithin(std::chrono::milliseconds timeout, std::string method, protocol::Json params,
-                    ReplyHandler on_reply, CallHooks hooks);
   std::shared_ptr<Connection> Attached() const;
-  protocol::Status Send(const protocol::Message& message);
+  std::shared_ptr<const ModernEnvelope> Envelope() const;
+  protocol::Status Send(const protocol::Message& message, const HeaderList& headers = {});
   void Dispatch(Connection& connection, protocol::Message message);
   void Complete(protocol::Message reply);
   void FailUnreadable(const protocol::Status& why);
@@ -104,8 +113,9 @@ class RpcClient {
     std::map<std::string, Withdraw> withdraws;  // guarded by mutex
   };
   std::shared_ptr<Relayed> relayed_ = std::make_shared<Relayed>();
-  mutable std::mutex mutex_;  // guards connection_
+  mutable std::mutex mutex_;  // guards connection_ and envelope_
   std::shared_ptr<Connection> connection_;
+  std::shared_ptr<const ModernEnvelope> envelope_;
   std::once_flag shutdown_once_;
   std::thread timer_;
 };

@@ -5,11 +5,20 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mcpgw::upstream {
 
 enum class TransportType { kStdio, kHttp, kSse, kWebSocket };
+
+// Which era of MCP a server is spoken to in (README "Protocol eras"): found by probing with
+// server/discover (kAuto), or fixed.
+enum class EraSetting { kAuto, kLegacy, kModern };
+inline constexpr std::string_view kEraSettingNames[] = {"auto", "legacy", "modern"};
+inline std::string_view EraSettingName(EraSetting era) {
+  return kEraSettingNames[static_cast<int>(era)];
+}
 
 enum class AuthType { kNone, kBearer, kApiKey, kBasic, kOAuth2 };
 
@@ -45,6 +54,7 @@ struct ServerConfig {
   // Streamable HTTP initialize (transports spec, "Backwards Compatibility").
   bool sse_fallback = false;
   // all
+  EraSetting era = EraSetting::kAuto;
   // "isolation": "session": every downstream session gets a connection of its own (README
   // "Requests from servers"); false: one connection shared by all, the default.
   bool isolated = false;

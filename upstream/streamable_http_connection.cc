@@ -2,6 +2,7 @@
 
 #include "protocol/guard.h"
 #include "protocol/log.h"
+#include "upstream/modern_envelope.h"
 #include "upstream/sse_reconnect.h"
 
 #include <algorithm>
@@ -36,13 +37,19 @@ StreamableHttpConnection::StreamableHttpConnection(const ServerConfig& config, U
 StreamableHttpConnection::~StreamableHttpConnection() { Shutdown(milliseconds(2000)); }
 
 Status StreamableHttpConnection::Send(const Message& message) {
+  return SendWithHeaders(message, {});
+}
+
+Status StreamableHttpConnection::SendWithHeaders(const Message& message,
+                                                 const HeaderList& headers) {
   if (closed_) return Status(StatusCode::kClosed, "connection closed");
   if (IsInitialize(message)) return SendInitialize(message);
-  if (message.method == "notifications/cancelled" && message.params.is_object()) {
-    AbandonCall(message.params.value("requestId", protocol::Json()));
+  if (message.method == "notifications/cancelled" && message.params.is_object() &&
+      AbandonCall(message.params.value("requestId", protocol::Json()))) {
+    return Status::Ok();
   }
   if (message.is_request()) {
-    PostRequestAsync(message);
+    PostRequestAsync(message, headers);
     return Status::Ok();
   }
   Posted posted = Post(message, true);
@@ -95,27 +102,40 @@ void StreamableHttpConnection::NoteInitializeReply(std::string_view text) {
   protocol_version_ = version.get<std::string>();
 }
 
-void StreamableHttpConnection::PostRequestAsync(const Message& message) {
-  TrackCall(message.id.dump());
-  StartBackground([this, message] {
-    Posted posted = Post(message, true);
-    EndCall(message.id.dump());
+void StreamableHttpConnection::PostRequestAsync(const Message& message,
+                                                const HeaderList& forwarded) {
+  const bool modern = !ModernHeaders(message).empty();
+  TrackCall(message.id.dump(), modern);
+  StartBackground([this, message, forwarded, modern] {
+    Posted posted = Post(message, true, forwarded);
+    bool abandoned = EndCall(message.id.dump());
+    if (posted.answered || (modern && abandoned)) return;  // a modern cancel broke the POST
     if (posted.result.too_large) {
       // Only this request's answer is lost: fail its call now, keep the connection.
       AnswerWithError(message, fmt::format("with a message over {} bytes (gateway.max_message_bytes)",
                                            config_.max_message_bytes));
+    } else if (!posted.status.ok() && modern) {
+      // No session to lose: only this request failed (a listen stream read past its timeout).
+      if (!closed_) AnswerWithError(message, posted.status.message());
     } else if (!posted.status.ok()) {
       if (!closed_) log::Warn("{}; closing the connection", posted.status.message());
       inbound_->Close();
     } else if (!posted.result.ok()) {
       AnswerWithError(message, fmt::format("HTTP {}", posted.result.status));
+    } else if (modern && !closed_) {
+      AnswerWithError(message, "with a stream that ended before the response");
     }
   });
 }
 
 StreamableHttpConnection::Posted StreamableHttpConnection::Post(const Message& message,
-                                                                bool may_reinitialize) {
+                                                                bool may_reinitialize,
+                                                                const HeaderList& forwarded) {
   std::string body = protocol::Serialize(message);
+  HeaderList extra = ModernHeaders(message);
+  const bool modern = !extra.empty();
+  extra.insert(extra.end(), forwarded.begin(), forwarded.end());
+  const std::string key = message.is_request() ? message.id.dump() : std::string();
   // Every message of the request's stream, the resumed parts included, goes through this sink,
   // marked as the request's (RpcClient attributes the server's requests by it).
   Sink sink = [this, related = message.is_request() ? message.id : protocol::Json()](
@@ -125,20 +145,29 @@ StreamableHttpConnection::Posted StreamableHttpConnection::Post(const Message& m
     answered = answered || IsResponseTo(text, message.id, config_.max_json_depth);
     sink(text);
   };
-  Posted posted = PostOnce(body, watched);
+  const bool listen = modern && message.method == "subscriptions/listen";
+  Posted posted = PostOnce(body, watched, extra, modern ? key : std::string(), listen);
   if (posted.status.ok() && posted.result.status == 404 && may_reinitialize &&
       !posted.session.empty() && Reinitialize(posted.session)) {
-    posted = PostOnce(body, watched);
+    posted = PostOnce(body, watched, extra);
   }
-  if (message.is_request()) ResumeUntilAnswered(message, watched, answered, posted);
+  if (modern && !answered && !posted.result.ok() &&
+      HasMediaType(posted.result.content_type, "application/json") &&
+      IsResponseTo(posted.result.body, message.id, config_.max_json_depth)) {
+    watched(posted.result.body);  // a modern error (HTTP 400 with its JSON-RPC error)
+  }
+  if (message.is_request() && !modern) ResumeUntilAnswered(message, watched, answered, posted);
+  posted.answered = answered;
   return posted;
 }
 
-StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::string& body,
-                                                                    const Sink& sink) {
+StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(
+    const std::string& body, const Sink& sink, const HeaderList& extra,
+    const std::string& watched_call, bool lines) {
   for (int attempt = 0;; ++attempt) {
     protocol::Result<httplib::Headers> headers = RequestHeaders(kAcceptPost);
     if (!headers.ok()) return {{}, headers.status(), {}, {}, {}};
+    for (const auto& [name, value] : extra) headers->emplace(name, value);
     httplib::Request request;
     request.method = "POST";
     request.path = url_.target;
@@ -147,11 +176,24 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::s
     request.set_header("Content-Type", "application/json");
     protocol::SseParser parser(config_.max_message_bytes);
     ClientPool::Lease client = posts_.Acquire();
-    ExchangeResult result = Exchange(*client, request, config_.max_message_bytes, parser,
-                                     [&](const protocol::SseEvent& event) {
-                                       if (event.event == "message") sink(event.data);
-                                       return !closed_.load();
-                                     });
+    if (!watched_call.empty() && !WatchCall(watched_call, &*client)) {
+      return {{}, Status::Ok(), {}, {}, {}};  // cancelled before it was posted
+    }
+    LineSink on_line;
+    if (lines) {
+      on_line = [&](std::string_view line) {
+        sink(line);
+        return !closed_.load();
+      };
+    }
+    ExchangeResult result = Exchange(
+        *client, request, config_.max_message_bytes, parser,
+        [&](const protocol::SseEvent& event) {
+          if (event.event == "message") sink(event.data);
+          return !closed_.load();
+        },
+        on_line);
+    if (!watched_call.empty()) WatchCall(watched_call, nullptr);
     std::string session = request.get_header_value("Mcp-Session-Id");
     if (result.error != httplib::Error::Success) {
       Status failed = UpstreamUnavailable(config_.name, "HTTP " + httplib::to_string(result.error));
@@ -164,7 +206,9 @@ StreamableHttpConnection::Posted StreamableHttpConnection::PostOnce(const std::s
       log::Info("[{}] 401 from upstream; refreshing credentials and retrying once", config_.name);
       continue;
     }
-    if (result.ok() && HasMediaType(result.content_type, "application/json")) sink(result.body);
+    if (result.ok() && !result.lines && HasMediaType(result.content_type, "application/json")) {
+      sink(result.body);
+    }
     return {result, Status::Ok(), session, {}, {}};
   }
 }

@@ -19,6 +19,11 @@ namespace mcpgw::upstream {
 // event with an id, as SSE polling allows) is resumed with GET and Last-Event-ID, after the
 // server's `retry`, until the response arrives, the call is cancelled or times out, or the
 // connection closes (streamable_http_resume.cc).
+// A modern request (one whose _meta declares a modern revision: there is no session then) also
+// carries MCP-Protocol-Version, Mcp-Method and Mcp-Name; an HTTP error whose body is a JSON-RPC
+// error for it reaches the caller as that error; its stream is never resumed (the modern
+// revision has no resumption), so a stream that ends before its answer fails the request; and
+// notifications/cancelled for it closes its stream instead of being posted.
 class StreamableHttpConnection : public HttpConnection {
  public:
   ~StreamableHttpConnection() override;
@@ -31,6 +36,9 @@ class StreamableHttpConnection : public HttpConnection {
   // endpoint); requests on a thread of their own: an HTTP error answers the request with a
   // -32001 error, a broken connection closes the transport.
   protocol::Status Send(const protocol::Message& message) override;
+  // Send, with extra headers on the request's POST.
+  protocol::Status SendWithHeaders(const protocol::Message& request,
+                                   const HeaderList& headers) override;
 
  private:
   // Made by HttpConnection::Open. Connects to nothing yet: the first Send (the initialize
@@ -46,16 +54,24 @@ class StreamableHttpConnection : public HttpConnection {
     std::string session;           // the session id the request was sent with
     std::string last_event_id;     // an event-stream reply's last event id, for resuming it
     std::optional<long> retry_ms;  // and the reconnection delay it asked for
+    bool answered = false;         // the response to the request came
   };
   // A request posted and not yet done with (key: its id's JSON text). Guarded by mutex_.
   struct Call {
+    bool modern = false;                  // cancelled by closing its stream
     bool abandoned = false;               // notifications/cancelled was sent for it
-    httplib::Client* reading = nullptr;   // the client reading its resumed stream, if any
+    httplib::Client* reading = nullptr;   // the client reading its stream (modern) or its
+                                          // resumed stream, if any
   };
   protocol::Status SendInitialize(const protocol::Message& message);
-  void PostRequestAsync(const protocol::Message& message);
-  Posted Post(const protocol::Message& message, bool may_reinitialize);
-  Posted PostOnce(const std::string& body, const Sink& sink);
+  void PostRequestAsync(const protocol::Message& message, const HeaderList& forwarded);
+  Posted Post(const protocol::Message& message, bool may_reinitialize,
+              const HeaderList& forwarded = {});
+  // lines: a JSON reply is read as JSON lines as they arrive (a listen stream some servers send
+  // that way instead of as events).
+  Posted PostOnce(const std::string& body, const Sink& sink, const HeaderList& extra = {},
+                  const std::string& watched_call = {}, bool lines = false);
+  bool WatchCall(const std::string& key, httplib::Client* client);
   bool Reinitialize(const std::string& expired_session);
   void AnswerWithError(const protocol::Message& request, const std::string& what);
   protocol::Result<httplib::Headers> RequestHeaders(std::string_view accept);
@@ -75,9 +91,10 @@ class StreamableHttpConnection : public HttpConnection {
                    std::string& last_event_id, std::optional<long>& retry_ms, int& failures);
   bool WaitToResume(const std::string& key, std::chrono::milliseconds pause,
                     std::chrono::steady_clock::time_point deadline);
-  void TrackCall(const std::string& key);
-  void EndCall(const std::string& key);
-  void AbandonCall(const protocol::Json& request_id);
+  void TrackCall(const std::string& key, bool modern);
+  bool EndCall(const std::string& key);  // whether it was abandoned
+  // Returns true for a modern call: its stream was closed, nothing is to be posted.
+  bool AbandonCall(const protocol::Json& request_id);
 
   // Guarded by mutex_ (HttpConnection):
   std::string session_id_;

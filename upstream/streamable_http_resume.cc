@@ -118,26 +118,41 @@ bool StreamableHttpConnection::WaitToResume(const std::string& key, milliseconds
   return !abandoned();
 }
 
-void StreamableHttpConnection::TrackCall(const std::string& key) {
+void StreamableHttpConnection::TrackCall(const std::string& key, bool modern) {
   std::lock_guard lock(mutex_);
-  calls_[key] = Call{};
+  calls_[key] = Call{.modern = modern};
 }
 
-void StreamableHttpConnection::EndCall(const std::string& key) {
+// Notes the client reading a modern call's POST (null: done reading); false when the call was
+// abandoned already.
+bool StreamableHttpConnection::WatchCall(const std::string& key, httplib::Client* client) {
   std::lock_guard lock(mutex_);
-  calls_.erase(key);
+  auto call = calls_.find(key);
+  if (call == calls_.end()) return true;
+  call->second.reading = client;
+  return !call->second.abandoned;
+}
+
+bool StreamableHttpConnection::EndCall(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto call = calls_.find(key);
+  if (call == calls_.end()) return false;
+  bool abandoned = call->second.abandoned;
+  calls_.erase(call);
+  return abandoned;
 }
 
 // The gateway cancels a call (the client did, or its timeout passed): stop resuming its stream,
-// breaking a resumed read in progress.
-void StreamableHttpConnection::AbandonCall(const protocol::Json& request_id) {
-  if (!request_id.is_string() && !request_id.is_number_integer()) return;
+// breaking a resumed read in progress; a modern call's stream is closed (its cancellation).
+bool StreamableHttpConnection::AbandonCall(const protocol::Json& request_id) {
+  if (!request_id.is_string() && !request_id.is_number_integer()) return false;
   std::lock_guard lock(mutex_);
   auto call = calls_.find(request_id.dump());
-  if (call == calls_.end()) return;
+  if (call == calls_.end()) return false;
   call->second.abandoned = true;
   if (call->second.reading != nullptr) call->second.reading->stop();
   changed_.notify_all();
+  return call->second.modern;
 }
 
 }  // namespace mcpgw::upstream

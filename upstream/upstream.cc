@@ -3,13 +3,18 @@
 #include "protocol/guard.h"
 #include "protocol/json_field.h"
 #include "protocol/log.h"
+#include "protocol/era.h"
 #include "upstream/child_process.h"
+#include "upstream/era_memory.h"
+#include "upstream/era_probe.h"
+#include "upstream/modern_calls.h"
 #include "upstream/offer_fetch.h"
 #include "upstream/rpc_client.h"
 
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace mcpgw::upstream {
@@ -27,6 +32,8 @@ constexpr milliseconds kMaxBackoff{30000};
 // A server's first answer may wait for a slow start (npx installing a package, say), so the
 // handshake never gets less time than this, whatever the configured call timeout.
 constexpr milliseconds kMinHandshakeTimeout{30000};
+// How long the server/discover probe waits before taking the server for a legacy one.
+constexpr milliseconds kProbeTimeout{2000};
 
 class NullObserver : public UpstreamObserver {
  public:
@@ -41,6 +48,8 @@ class NullObserver : public UpstreamObserver {
 };
 
 }  // namespace
+
+std::string_view EraName(Era era) { return era == Era::kModern ? "modern" : "legacy"; }
 
 std::string_view StateName(State state) {
   switch (state) {
@@ -77,13 +86,25 @@ class Upstream::Impl {
   Health health() const;
   std::shared_ptr<const Offer> offer() const;
   CallId Call(std::string method, Json params, ReplyHandler on_reply, CallHooks hooks);
-  void Cancel(CallId id, std::string reason) { client_.Cancel(id, std::move(reason)); }
+  void Cancel(CallId id, std::string reason);
   Status Notify(std::string method, Json params);
 
  private:
+  // The modern revision found by the probe and its DiscoverResult; an empty revision: legacy.
+  struct EraFound {
+    std::string revision;
+    Json discover;
+  };
+
   void RunLifecycle();
   bool RunAttempt();  // true when the attempt reached kReady
   bool Initialize();
+  bool Probes() const;
+  Result<EraFound> FindEra(const Json& capabilities);
+  Status Handshake(const Json& capabilities, Offer& offer);
+  Status InitializeLegacy(const Json& capabilities, Offer& offer);
+  void EndModern();
+  std::shared_ptr<ModernCalls> Modern() const;
   void ServeUntilClosed();
   void Refresh(unsigned kinds);
   void OnNotification(Message notification);
@@ -115,6 +136,9 @@ class Upstream::Impl {
   milliseconds grace_ = ChildProcess::kDefaultGrace;
   Health health_;
   std::shared_ptr<const Offer> offer_ = std::make_shared<const Offer>();
+  std::shared_ptr<ModernCalls> modern_;  // while connected to a modern server
+  // The resources subscribed on a modern server, kept across attempts. Lifecycle thread only.
+  std::set<std::string> resource_uris_;
 
   std::mutex stop_mutex_;  // serializes Stop
   bool stopped_ = false;
@@ -145,6 +169,13 @@ void Upstream::Impl::Stop(milliseconds grace) {
     grace_ = grace;
   }
   changed_.notify_all();
+  std::shared_ptr<ModernCalls> modern;
+  {
+    std::lock_guard lock(mutex_);
+    modern = std::move(modern_);
+    modern_ = nullptr;
+  }
+  modern.reset();  // ends the listen stream before the connection, so it is not reopened
   client_.Detach(Unavailable("stopped"));
   if (lifecycle_.joinable()) lifecycle_.join();
   client_.Shutdown();
@@ -178,8 +209,23 @@ CallId Upstream::Impl::Call(std::string method, Json params, ReplyHandler on_rep
     on_reply(Unavailable("is not connected"));
     return id;
   }
+  if (std::shared_ptr<ModernCalls> modern = Modern()) {
+    return modern->Call(std::move(method), std::move(params), std::move(on_reply),
+                        std::move(hooks));
+  }
   return client_.Call(std::move(method), std::move(params), std::move(on_reply),
                       std::move(hooks));
+}
+
+void Upstream::Impl::Cancel(CallId id, std::string reason) {
+  std::shared_ptr<ModernCalls> modern = Modern();
+  if (modern && modern->Cancel(id, reason)) return;
+  client_.Cancel(id, std::move(reason));
+}
+
+std::shared_ptr<ModernCalls> Upstream::Impl::Modern() const {
+  std::lock_guard lock(mutex_);
+  return modern_;
 }
 
 Status Upstream::Impl::Notify(std::string method, Json params) {
@@ -237,6 +283,7 @@ bool Upstream::Impl::RunAttempt() {
   });
   if (!finished) RecordError("internal error");
   if (ready && !Stopping()) RecordError("the connection closed");
+  EndModern();
   client_.Detach(Unavailable(Stopping() ? "stopped" : "exited"));
   connection->Shutdown(Grace());
   reader.join();
@@ -244,32 +291,109 @@ bool Upstream::Impl::RunAttempt() {
 }
 
 bool Upstream::Impl::Initialize() {
-  Result<Json> result =
-      Request("initialize", InitializeParams(observer_->ClientCapabilities(config_.name)),
-              std::max(config_.timeout, kMinHandshakeTimeout));
   Offer offer;
-  Status applied = result.ok() ? ApplyInitializeResult(*result, offer) : result.status();
-  if (!applied.ok()) {
-    log::Warn("[{}] initialize failed: {}", config_.name, applied.message());
-    RecordError("initialize failed: " + applied.message());
+  Status shaken = Handshake(observer_->ClientCapabilities(config_.name), offer);
+  if (!shaken.ok()) {
+    log::Warn("[{}] {}", config_.name, shaken.message());
+    RecordError(shaken.message());
     return false;
-  }
-  if (!client_.Notify("notifications/initialized", nullptr).ok()) return false;
-  {
-    std::lock_guard lock(mutex_);
-    refresh_kinds_ = 0;  // the fetch below covers any list_changed that came before it
   }
   FetchLists(ListRequester(), config_.name, DeclaredLists(offer.capabilities), offer);
   {
     std::lock_guard lock(mutex_);
     if (connection_closed_ || stopping_) return false;
   }
-  log::Info("[{}] ready: {} {}", config_.name, protocol::StringOr(offer.server_info, "name"),
-            offer.protocol_version);
+  log::Info("[{}] ready: {} {} ({} era)", config_.name,
+            protocol::StringOr(offer.server_info, "name"), offer.protocol_version,
+            EraName(offer.era));
   Publish(std::move(offer));
   SetState(State::kReady);
   MarkFirstAttemptDone();
+  if (std::shared_ptr<ModernCalls> modern = Modern()) modern->StartListening();
   return true;
+}
+
+// Speaks to the server in the era it is found to be in. Modern: the DiscoverResult makes the
+// offer and every later request carries the envelope; legacy: initialize, then initialized.
+Status Upstream::Impl::Handshake(const Json& capabilities, Offer& offer) {
+  Result<EraFound> era = FindEra(capabilities);
+  if (!era.ok()) return era.status();
+  if (config_.type == TransportType::kHttp && config_.era == EraSetting::kAuto) {
+    RememberEra(config_.url, era->revision.empty() ? Era::kLegacy : Era::kModern);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    refresh_kinds_ = 0;  // the fetch that follows covers any list_changed that came before it
+  }
+  if (era->revision.empty()) return InitializeLegacy(capabilities, offer);
+  Status applied = ApplyDiscoverResult(era->discover, era->revision, offer);
+  if (!applied.ok()) return Status(applied.code(), "server/discover failed: " + applied.message());
+  log::Info("[{}] era: modern ({})", config_.name, era->revision);
+  auto envelope = std::make_shared<ModernEnvelope>(era->revision, capabilities);
+  client_.SetEnvelope(envelope);
+  auto modern = std::make_shared<ModernCalls>(config_.name, client_, envelope,
+                                              offer.capabilities, resource_uris_);
+  std::lock_guard lock(mutex_);
+  modern_ = std::move(modern);
+  return Status::Ok();
+}
+
+Status Upstream::Impl::InitializeLegacy(const Json& capabilities, Offer& offer) {
+  if (Probes()) log::Info("[{}] era: legacy (initialize)", config_.name);
+  Result<Json> result = Request("initialize", InitializeParams(capabilities),
+                                std::max(config_.timeout, kMinHandshakeTimeout));
+  Status applied = result.ok() ? ApplyInitializeResult(*result, offer) : result.status();
+  if (!applied.ok()) return Status(applied.code(), "initialize failed: " + applied.message());
+  return client_.Notify("notifications/initialized", nullptr);
+}
+
+// The probe runs for "auto" and "modern" on stdio and Streamable HTTP, except for an endpoint
+// already found to be legacy; legacy SSE and WebSocket are legacy only.
+bool Upstream::Impl::Probes() const {
+  if (config_.era == EraSetting::kLegacy) return false;
+  if (config_.type == TransportType::kStdio) return true;
+  if (config_.type != TransportType::kHttp) return false;
+  return config_.era == EraSetting::kModern || RememberedEra(config_.url) != Era::kLegacy;
+}
+
+Result<Upstream::Impl::EraFound> Upstream::Impl::FindEra(const Json& capabilities) {
+  if (!Probes()) return EraFound{};
+  const bool must = config_.era == EraSetting::kModern;
+  const milliseconds timeout = must ? std::max(config_.timeout, kMinHandshakeTimeout)
+                                    : kProbeTimeout;
+  std::string revision(protocol::kLatestModernRevision);
+  // Each revision the gateway speaks is asked for at most once.
+  for (std::size_t asked = 0; asked <= protocol::kModernRevisions.size(); ++asked) {
+    Result<Json> reply = Request("server/discover", DiscoverParams(revision, capabilities),
+                                 timeout);
+    ProbeVerdict verdict = JudgeProbe(reply, revision);
+    switch (verdict.kind) {
+      case ProbeVerdict::Kind::kModern:
+        return EraFound{revision, std::move(reply).value()};
+      case ProbeVerdict::Kind::kAskAgain:
+        revision = verdict.revision;
+        continue;
+      case ProbeVerdict::Kind::kLegacy:
+        if (!must) return EraFound{};
+        return Status(StatusCode::kUnavailable,
+                      "is configured \"era\": \"modern\" but did not answer as a modern server (" +
+                          verdict.why + ")");
+      case ProbeVerdict::Kind::kUnsupported:
+        return Status(StatusCode::kUnavailable, verdict.why);
+    }
+  }
+  return Status(StatusCode::kUnavailable, "the server kept refusing the revisions it listed");
+}
+
+void Upstream::Impl::EndModern() {
+  std::shared_ptr<ModernCalls> modern;
+  {
+    std::lock_guard lock(mutex_);
+    modern = std::move(modern_);
+    modern_ = nullptr;
+    if (modern) resource_uris_ = modern->resource_uris();
+  }
+  client_.SetEnvelope(nullptr);
 }
 
 void Upstream::Impl::ServeUntilClosed() {
@@ -291,6 +415,8 @@ void Upstream::Impl::Refresh(unsigned kinds) {
 }
 
 void Upstream::Impl::OnNotification(Message notification) {
+  std::shared_ptr<ModernCalls> modern = Modern();
+  if (modern && !modern->Accept(notification)) return;
   if (unsigned kinds = ListChangedKind(notification.method)) {
     {
       std::lock_guard lock(mutex_);

@@ -15,8 +15,12 @@ namespace mcpgw::upstream {
 enum class State { kConnecting, kReady, kRestarting, kStopped };
 std::string_view StateName(State state);
 
+// The protocol era an upstream is spoken to in (README "Upstream eras").
+enum class Era { kLegacy, kModern };
+std::string_view EraName(Era era);
+
 // What an upstream offers, under its own names: the last complete snapshot of each list (every
-// nextCursor page followed) and what it said in its initialize result.
+// nextCursor page followed) and what it said in its initialize or server/discover result.
 struct Offer {
   protocol::Json tools = protocol::Json::array();
   protocol::Json prompts = protocol::Json::array();
@@ -24,7 +28,17 @@ struct Offer {
   protocol::Json resource_templates = protocol::Json::array();
   protocol::Json capabilities = protocol::Json::object();
   protocol::Json server_info = protocol::Json::object();
+  std::string instructions;
   std::string protocol_version;
+  Era era = Era::kLegacy;
+  // The ttlMs caching hint of each list (the smallest over its pages) and of the
+  // server/discover result: how long the server says they stay fresh. 0: absent, negative, or a
+  // legacy server.
+  std::int64_t tools_ttl_ms = 0;
+  std::int64_t prompts_ttl_ms = 0;
+  std::int64_t resources_ttl_ms = 0;
+  std::int64_t resource_templates_ttl_ms = 0;
+  std::int64_t discover_ttl_ms = 0;
 };
 
 using CallId = std::int64_t;
@@ -55,6 +69,9 @@ struct CallHooks {
   // the inputs through on_request and retries (multi round-trip requests), or fails the call
   // when there is no on_request.
   bool client_takes_input_required = false;
+  // Extra HTTP headers sent with the request to a Streamable HTTP upstream (a client's
+  // Mcp-Param-* headers); other transports ignore them.
+  HeaderList forward_headers;
 };
 
 // Receives what an upstream reports. Called on the upstream's own threads; implementations must
@@ -73,8 +90,9 @@ class UpstreamObserver {
   // it to the one client it belongs to or answers it with an error.
   virtual Withdraw OnRequest(const std::string& server, protocol::Message request,
                              ReplyHandler reply) = 0;
-  // The client capabilities this server is told in its initialize (sampling, elicitation,
-  // roots: what the gateway can relay to it). Asked before each initialize.
+  // The client capabilities this server is told in its initialize, or in every request's _meta
+  // when it is modern (sampling, elicitation, roots: what the gateway can relay to it). Asked
+  // once per connection attempt.
   virtual protocol::Json ClientCapabilities(const std::string& server) = 0;
 };
 
@@ -86,8 +104,10 @@ struct Health {
 
 
 // One configured MCP server. Its lifecycle thread opens the connection its transport names
-// (child stdio, Streamable HTTP, legacy HTTP+SSE or WebSocket: OpenConnection), initializes the
-// server, publishes what it offers (Offer) and refreshes that on list_changed; after a failed
+// (child stdio, Streamable HTTP, legacy HTTP+SSE or WebSocket: OpenConnection), finds the
+// server's era (config().era; a server/discover probe for "auto"), initializes a legacy server
+// or discovers a modern one, publishes what it offers (Offer) and refreshes that on list_changed
+// (a modern server's come on a subscriptions/listen stream it keeps open); after a failed
 // attempt or a lost connection it starts again with exponential backoff. Once ready it carries
 // calls (with deadline, cancellation and progress) and notifications to the server, and tells
 // the observer of offer, state and notification changes.
@@ -130,7 +150,11 @@ class Upstream {
   //   - kUnavailable when not ready, or when the child exits before answering;
   //   - kTimeout after config().timeout (the upstream gets notifications/cancelled);
   //   - kCancelled after Cancel().
-  // Progress and the server's requests for the call go to hooks (CallHooks). Any thread.
+  // Progress and the server's requests for the call go to hooks (CallHooks). To a modern server,
+  // every request carries the modern _meta; logging/setLevel, resources/subscribe and
+  // resources/unsubscribe are answered {} here (the level goes into later requests' _meta, the
+  // URIs into the listen stream's filter); an input_required result is handled as CallHooks
+  // says, its rounds all under the one id returned. Any thread.
   CallId Call(std::string method, protocol::Json params, ReplyHandler on_reply,
               CallHooks hooks = {});
 

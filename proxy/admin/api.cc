@@ -73,11 +73,14 @@ std::string_view StateOf(const ServerConfig& server, const upstream::Upstream* u
 
 Json ServerStatus(const ServerConfig& server, const upstream::Upstream* upstream) {
   upstream::Health health = upstream ? upstream->health() : upstream::Health{};
-  std::size_t tools = upstream ? upstream->offer()->tools.size() : 0;
+  auto offer = upstream ? upstream->offer() : std::make_shared<const upstream::Offer>();
+  bool spoken = !offer->protocol_version.empty();  // reached once at least
   return {{"name", server.name},
           {"state", StateOf(server, upstream)},
           {"transport", TransportTypeName(server.type)},
-          {"tools", tools},
+          {"era", spoken ? Json(upstream::EraName(offer->era)) : Json(nullptr)},
+          {"protocol_version", spoken ? Json(offer->protocol_version) : Json(nullptr)},
+          {"tools", offer->tools.size()},
           {"last_error", health.last_error.empty() ? Json(nullptr) : Json(health.last_error)},
           {"restarts", health.restarts},
           {"enabled", server.enabled}};

@@ -98,23 +98,37 @@ int ServeHttp(const std::string& config_path, LayeredConfig layered) {
   return served.ok() ? 0 : Fail(served);
 }
 
-// What `check --connect` finds by starting the upstreams: those not ready once start-up has
-// settled, and the Catalog's warnings about items it left out.
-std::vector<std::string> ConnectionWarnings(const Config& config) {
+// What `check --connect` finds by starting the upstreams: how each ready one is spoken to (era
+// and revision), the warnings about those not ready once start-up has settled (with the last
+// error), and the Catalog's warnings about items it left out.
+struct ConnectReport {
+  std::vector<std::string> ready;
+  std::vector<std::string> warnings;
+};
+
+ConnectReport Connect(const Config& config) {
   Gateway gateway(config);
   gateway.upstreams().Start();
   gateway.upstreams().WaitForStartup();
-  std::vector<std::string> warnings;
+  ConnectReport report;
   for (const upstream::UpstreamPtr& upstream : gateway.upstreams().Running()) {
-    if (upstream->state() == upstream::State::kReady) continue;
-    warnings.push_back("server '" + upstream->name() + "' is not ready (" +
-                       std::string(upstream::StateName(upstream->state())) + ")");
+    if (upstream->state() == upstream::State::kReady) {
+      auto offer = upstream->offer();
+      report.ready.push_back("server '" + upstream->name() + "': ready, " +
+                             std::string(upstream::EraName(offer->era)) + " era (" +
+                             offer->protocol_version + ")");
+      continue;
+    }
+    std::string error = upstream->health().last_error;
+    report.warnings.push_back("server '" + upstream->name() + "' is not ready (" +
+                              std::string(upstream::StateName(upstream->state())) +
+                              (error.empty() ? "" : ": " + error) + ")");
   }
   for (const std::string& warning : gateway.catalog().Warnings()) {
-    warnings.push_back("catalog: " + warning);
+    report.warnings.push_back("catalog: " + warning);
   }
   gateway.upstreams().Stop();
-  return warnings;
+  return report;
 }
 
 }  // namespace
@@ -155,8 +169,9 @@ int Check(const std::string& config_path, bool connect) {
   std::vector<std::string> warnings = AccessWarnings(*config);
   if (std::optional<std::string> open = AdminApiWarning(*config)) warnings.push_back(*open);
   if (connect) {
-    std::vector<std::string> found = ConnectionWarnings(*config);
-    warnings.insert(warnings.end(), found.begin(), found.end());
+    ConnectReport found = Connect(*config);
+    for (const std::string& line : found.ready) std::cout << line << "\n";
+    warnings.insert(warnings.end(), found.warnings.begin(), found.warnings.end());
   }
   for (const std::string& warning : warnings) {
     std::cout << "warning: " << warning << "\n";

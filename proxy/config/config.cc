@@ -55,6 +55,15 @@ bool IsHttpUrl(std::string_view s) {
 
 bool IsIsolation(std::string_view s) { return s == "shared" || s == "session"; }
 
+bool IsEraSetting(std::string_view s) {
+  return std::ranges::find(upstream::kEraSettingNames, s) != std::end(upstream::kEraSettingNames);
+}
+
+upstream::EraSetting EraSettingNamed(std::string_view s) {
+  auto found = std::ranges::find(upstream::kEraSettingNames, s);
+  return static_cast<upstream::EraSetting>(found - std::begin(upstream::kEraSettingNames));
+}
+
 bool IsUrl(std::string_view s) {
   for (std::string_view scheme : {"http://", "https://", "ws://", "wss://"}) {
     if (s.starts_with(scheme) && s.size() > scheme.size()) return true;
@@ -230,6 +239,9 @@ Status ReadServerFields(const Json& entry, const std::string& path, const Server
   std::string isolation = "shared";
   f.String("isolation", isolation, IsIsolation, "\"shared\" or \"session\"");
   server.isolated = isolation == "session";
+  std::string era(upstream::EraSettingName(server.era));
+  f.String("era", era, IsEraSetting, "\"auto\", \"legacy\" or \"modern\"");
+  if (IsEraSetting(era)) server.era = EraSettingNamed(era);
   f.Bool("tls_verify", server.tls_verify);
   f.String("ca_file", server.ca_file, IsNonEmpty, "a non-empty path");
   if (!f.status().ok() || !entry.contains("auth")) return f.status();
@@ -249,6 +261,12 @@ Status CheckNetworkFields(const Json& entry, const std::string& path, const Serv
   }
   for (std::string_view key : {"command", "args", "env", "cwd"}) {
     if (entry.contains(key)) return InvalidAt(JoinPath(path, key), "is only for stdio servers");
+  }
+  bool legacy_only = server.type == TransportType::kSse || websocket;
+  if (legacy_only && server.era == upstream::EraSetting::kModern) {
+    return InvalidAt(JoinPath(path, "era"), fmt::format("cannot be \"modern\" for a {} server: "
+                                                        "that transport is legacy only",
+                                                        TransportTypeName(server.type)));
   }
   return Status::Ok();
 }
@@ -277,7 +295,7 @@ Result<ServerConfig> ParseServer(const std::string& name, const Json& entry,
   Status keys = CheckKeys(
       entry, path,
       {"type", "command", "args", "env", "cwd", "url", "headers", "auth", "timeout_ms", "enabled",
-       "isolation", "tls_verify", "ca_file", "tools", "prompts", "prefix"});
+       "isolation", "tls_verify", "ca_file", "tools", "prompts", "prefix", "era"});
   if (!keys.ok()) return keys;
   Result<TransportType> type = ReadType(entry, path, context.env);
   if (!type.ok()) return type.status();

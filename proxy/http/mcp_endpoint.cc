@@ -173,28 +173,28 @@ void McpEndpoint::Answer(const std::shared_ptr<HttpSession>& session, Message re
     stream->Push(m);
     if (m.is_response()) session->Forget(id, stream);
   });
-  EventStream::Read first = stream->Next(pending.reader, 0, keepalive_);
-  while (first.kind == EventStream::Read::Kind::kIdle) {
-    first = stream->Next(pending.reader, 0, keepalive_);
+  // A client on a revision with priming events gets every answer as a stream it may resume,
+  // opened at once with a priming event, as the official SDK servers answer. An older one gets
+  // JSON when the answer comes first, and a stream when notifications for the request do.
+  if (version < kFirstPrimedRevision) {
+    EventStream::Read first = stream->Next(pending.reader, 0, keepalive_);
+    while (first.kind == EventStream::Read::Kind::kIdle) {
+      first = stream->Next(pending.reader, 0, keepalive_);
+    }
+    if (first.kind != EventStream::Read::Kind::kEvent) {
+      session->Forget(id, stream);
+      res.status = 204;  // cancelled by the client, or the session ended: nobody is waiting
+      return;
+    }
+    if (first.message.is_response()) {
+      session->Forget(id, stream);
+      return SendMessage(res, first.message, std::move(first.data));
+    }
   }
-  if (first.kind != EventStream::Read::Kind::kEvent) {
-    session->Forget(id, stream);
-    res.status = 204;  // cancelled by the client, or the session ended: nobody is waiting
-    return;
-  }
-  // A client on a revision with priming events gets its answer as a stream, as the official
-  // SDK servers answer; an older one gets JSON when the answer comes first.
-  const bool answer_only = first.message.is_response();
-  if (answer_only && version < kFirstPrimedRevision) {
-    session->Forget(id, stream);
-    return SendMessage(res, first.message, std::move(first.data));
-  }
-  // Notifications come first: the answer is a stream the client may resume, opened with a
-  // priming event. A stream of the answer alone has nothing to resume.
-  if (!answer_only) session->KeepForResume(stream);
+  session->KeepForResume(stream);
   EventStreamOptions options;
   options.reader = pending.reader;
-  if (!answer_only) options.prelude = Priming(version, *stream);
+  options.prelude = Priming(version, *stream);
   options.keepalive = keepalive_;
   options.hold = token;
   options.on_end = [session, id, pending, use]() mutable {

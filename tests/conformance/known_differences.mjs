@@ -1,9 +1,10 @@
-// Where mcpgw in front of the next reference server may score less than the reference directly
-// (run_next.mjs), each with the reason it is not the gateway's to fix. An entry covers one check
+// Where mcpgw in front of a reference server may score less than the reference directly
+// (run.mjs, run_next.mjs), each with the reason it is not the gateway's to fix. An entry covers one check
 // of a scenario (check: its id) or, without check, the whole scenario; every other check that
 // scores less still fails the test.
 // target: gateway-http (the reference over Streamable HTTP) or gateway-stdio (its stdio variant,
-// which speaks the legacy revisions only); requirements: the suite's --requirements revision.
+// which speaks the legacy revisions only); requirements: the suite's --requirements revision, or
+// "0.1.16" for the released suite's --suite all run (run.mjs).
 export const KNOWN_DIFFERENCES = [
   {
     scenario: "server-sse-polling", requirements: "2025-11-25", target: "gateway-http", check: "server-sse-disconnect-resume",

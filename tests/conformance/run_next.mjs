@@ -16,10 +16,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { locateFixtures, prepareReference } from "./fixtures.mjs";
 import { knownDifferences } from "./known_differences.mjs";
-import { compareNoWorse, totals } from "./scores.mjs";
+import { compareNoWorse, printDifferences, totals } from "./scores.mjs";
 import {
   Failure, SKIP, environment, gatewayBin, log, outputDir, requireNode22, runMain, runSuite, seconds, startGateway,
-  startReference, stdioUpstream,
+  httpUpstream, startReference, stdioUpstream,
 } from "./targets.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -30,16 +30,6 @@ const DEADLINE_MS = 540000;        // below the CTest TIMEOUT, so that we always
 const SUITE_RUN_MS = 300000;       // one --requirements run
 const SCENARIO_MS = 20000;         // the suite's bound on one scenario
 const UPSTREAM_TIMEOUT_MS = 15000; // the gateway's timeout_ms for the reference
-
-// Each difference from direct, with its checks and, when known, why.
-function printDifferences(differences) {
-  for (const d of differences) {
-    const why = d.known.length > 0 ? `known: ${d.known.join("; ")}` : "";
-    const verdict = d.worse ? `WORSE than direct${why ? `; ${why}` : ""}` : why || "no worse than direct";
-    log(`  ${d.scenario} via ${d.target} (${verdict})`);
-    for (const line of d.checks) log(`      ${line.slice(0, 300)}`);
-  }
-}
 
 async function conformanceNext(children) {
   requireNode22(NODE_BIN);
@@ -62,7 +52,7 @@ async function conformanceNext(children) {
   // another's (a shared stdio upstream may refuse a server's request when two sessions have calls
   // in flight and it cannot tell whose it is).
   const gateway = { bin, env, outDir, timeoutMs: UPSTREAM_TIMEOUT_MS };
-  const upstreams = { "gateway-http": { type: "http", url: referenceUrl }, "gateway-stdio": stdioUpstream(next) };
+  const upstreams = { "gateway-http": httpUpstream(referenceUrl), "gateway-stdio": stdioUpstream(next) };
   const gateways = await Promise.all(REQUIREMENTS.flatMap((requirements) => Object.entries(upstreams).map(
     async ([target, upstream]) => ({ requirements, target, ...await startGateway(children, `${requirements}-${target}`, upstream, gateway) }))));
   const targets = REQUIREMENTS.flatMap((requirements) => [{ requirements, target: "direct", url: referenceUrl },
@@ -87,7 +77,7 @@ async function conformanceNext(children) {
     log(`conformance_next --requirements ${requirements}: ${scores.join(" ")}`);
     for (const line of table) log(`  ${line}`);
     if (differences.length > 0) log(`differences from direct (--requirements ${requirements}):`);
-    printDifferences(differences);
+    printDifferences(differences, log);
     if (mine[0].results.size === 0) problems.push(`${requirements}: the direct run reported no scenario`);
     if (failing > 0) problems.push(`${requirements}: ${failing} scenario run(s) score worse through a gateway than directly`);
   }

@@ -67,7 +67,6 @@ export function totals(results) {
 }
 
 const show = (r) => (r ? `${r.passed}/${r.passed + r.failed}` : "not run");
-const same = (a, b) => a && b && a.passed === b.passed && a.failed === b.failed;
 
 // The checks of `mine` whose status differs from `theirs` (matched by id, in order), as
 // { id, before, after, message } (a status, or "absent"); scored checks (SUCCESS, FAILURE) only
@@ -90,37 +89,6 @@ function checkMoves(theirs, mine) {
 function checkDiff(theirs, mine) {
   if (!mine) return ["not run"];
   return checkMoves(theirs, mine).map((m) => `${m.id}: ${m.before} -> ${m.after}${m.message ? `: ${m.message}` : ""}`);
-}
-
-/**
- * Compares each gateway run with the direct one. `runs` is [[name, results], ...], direct first.
- * Returns { summary (one line), table (lines for the scenarios that differ, with the checks
- * that differ under each), differing (count) }.
- */
-export function compare(runs) {
-  const [[, direct], ...gateways] = runs;
-  const names = [...direct.keys()];
-  for (const [, results] of gateways) {
-    for (const name of results.keys()) if (!names.includes(name)) names.push(name);
-  }
-  const summary = "conformance: " + runs.map(([label, results]) => {
-    const t = totals(results);
-    return `${label} ${t.passed}/${t.passed + t.failed}`;
-  }).join(" ");
-  const differing = names.filter((name) => gateways.some(([, results]) => !same(direct.get(name), results.get(name))));
-  const width = Math.max(8, ...differing.map((n) => n.length));
-  const table = [];
-  if (differing.length > 0) {
-    table.push([`${"scenario".padEnd(width)}`, ...runs.map(([label]) => label.padStart(13))].join(" "));
-    for (const name of differing) {
-      table.push([name.padEnd(width), ...runs.map(([, results]) => show(results.get(name)).padStart(13))].join(" "));
-      for (const [label, results] of gateways) {
-        if (same(direct.get(name), results.get(name))) continue;
-        for (const line of checkDiff(direct.get(name), results.get(name))) table.push(`    ${label}: ${line.slice(0, 300)}`);
-      }
-    }
-  }
-  return { summary, table, differing: differing.length };
 }
 
 // Whether a check's move from `before` to `after` (statuses, or "absent") loses ground: a check
@@ -168,4 +136,14 @@ export function compareNoWorse(runs, known) {
   }
   const failing = differences.filter((d) => d.worse).length;
   return { table, differences, failing };
+}
+
+/** Prints each difference from direct (compareNoWorse), with its checks and, when known, why. */
+export function printDifferences(differences, log) {
+  for (const d of differences) {
+    const why = d.known.length > 0 ? `known: ${d.known.join("; ")}` : "";
+    const verdict = d.worse ? `WORSE than direct${why ? `; ${why}` : ""}` : why || "no worse than direct";
+    log(`  ${d.scenario} via ${d.target} (${verdict})`);
+    for (const line of d.checks) log(`      ${line.slice(0, 300)}`);
+  }
 }

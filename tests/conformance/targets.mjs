@@ -91,6 +91,17 @@ export async function startReference(children, reference, env, outDir, label = "
 }
 
 /** The gateway's upstream entry for a prepared reference's stdio variant. */
+/**
+ * The reference as a Streamable HTTP upstream. Its scenarios' servers send some requests (an
+ * elicitation) on the session's GET stream, where no call can be told to have caused them: with
+ * a connection per downstream session (isolation "session", as the README advises for such a
+ * server) they always reach the client that asked, even while another scenario's call is still
+ * in flight.
+ */
+export function httpUpstream(url) {
+  return { type: "http", url, isolation: "session" };
+}
+
 export function stdioUpstream(reference) {
   return { command: process.execPath, args: ["--import", "tsx", path.basename(reference.stdioVariant)], cwd: reference.dir };
 }

@@ -13,15 +13,13 @@
 // never sees the first one's input requests. The servers are tests/fixtures/legacy_server.mjs
 // (v1 SDK) and tests/fixtures/modern_server.mjs (v2 SDK).
 //
-// Two named checks may skip cells: MODERN_FIXTURE, the cells with the modern server when
-// tests/fixtures/modern_server.mjs is not in the tree, and MODERN_DOWNSTREAM, the cells with a
-// modern client when this build of mcpgw answers a stateless server/discover (2026-07-28 _meta
-// and headers, no session) with anything but a result: it has no modern downstream path.
+// One named check may skip cells: MODERN_FIXTURE, the cells with the modern server when
+// tests/fixtures/modern_server.mjs is not in the tree.
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as LegacyStdio, getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as LegacyHttp } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -33,7 +31,7 @@ import {
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttp } from "@modelcontextprotocol/client";
 import { StdioClientTransport as ModernStdio } from "@modelcontextprotocol/client/stdio";
 import { ROOT, gatewayBin, makeWorkspace, stderrTail, waitFor, withTimeout } from "./helpers.mjs";
-import { JSON_AND_SSE, post, readReply, startHttpGateway } from "./http_helpers.mjs";
+import { startHttpGateway } from "./http_helpers.mjs";
 import { startFixture } from "./upstream_helpers.mjs";
 
 const LEGACY_SERVER = path.join(ROOT, "tests/fixtures/legacy_server.mjs");
@@ -151,36 +149,10 @@ async function startModernServer() {
   return { url: `${server.base}/mcp`, stop: server.stop };
 }
 
-// MODERN_DOWNSTREAM: the reason to skip the modern-client cells, or false. Asks a gateway in
-// front of the legacy server for server/discover (stateless, the 2026-07-28 _meta and headers).
-async function modernDownstreamMissing() {
-  const ws = makeWorkspace(() => ({}));
-  fs.writeFileSync(ws.configPath, JSON.stringify({ ...ws.config, mcpServers: { legacy: legacyUpstream() } }));
-  const gw = await startHttpGateway(ws.configPath);
-  try {
-    const meta = {
-      "io.modelcontextprotocol/protocolVersion": MODERN_REVISION,
-      "io.modelcontextprotocol/clientInfo": { name: "era-matrix-probe", version: "1.0.0" },
-      "io.modelcontextprotocol/clientCapabilities": {},
-    };
-    const res = await post(gw.url, { jsonrpc: "2.0", id: 1, method: "server/discover", params: { _meta: meta } },
-      { Accept: JSON_AND_SSE, "MCP-Protocol-Version": MODERN_REVISION, "Mcp-Method": "server/discover" });
-    const body = await res.clone().text();
-    const reply = await readReply(res).catch(() => undefined);
-    if (reply?.result) return false;
-    return `MODERN_DOWNSTREAM: mcpgw answers a stateless server/discover with HTTP ${res.status} ${body.slice(0, 200)}`;
-  } finally {
-    gw.kill();
-    ws.cleanup();
-  }
-}
-
 const MODERN_FIXTURE = fs.existsSync(MODERN_SERVER) ? false : "MODERN_FIXTURE: no tests/fixtures/modern_server.mjs";
 
 describe("era matrix through mcpgw", { timeout: 600000 }, () => {
-  let modernMissing;
   const cleanups = [];
-  before(async () => { modernMissing = await modernDownstreamMissing(); });
   after(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
@@ -219,8 +191,7 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
     });
   });
 
-  test("modern client -> mcpgw (HTTP) -> legacy stdio server", async (t) => {
-    if (modernMissing) return t.skip(modernMissing);
+  test("modern client -> mcpgw (HTTP) -> legacy stdio server", async () => {
     const gw = await httpGateway({ legacy: { ...legacyUpstream(), prefix: false } });
     await withStderr(gw, async () => {
       const first = track(await connectHttp("modern", "alpha", gw.url, KEYS.alpha));
@@ -229,8 +200,7 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
     });
   });
 
-  test("modern client -> mcpgw (stdio) -> legacy stdio server", async (t) => {
-    if (modernMissing) return t.skip(modernMissing);
+  test("modern client -> mcpgw (stdio) -> legacy stdio server", async () => {
     const ws = makeWorkspace(() => ({}));
     cleanups.push(async () => ws.cleanup());
     const config = { ...ws.config, ...ACCESS, mcpServers: { legacy: { ...legacyUpstream(), prefix: false } } };
@@ -250,8 +220,7 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
     });
   });
 
-  test("modern client -> mcpgw (HTTP) -> modern HTTP server", { skip: MODERN_FIXTURE }, async (t) => {
-    if (modernMissing) return t.skip(modernMissing);
+  test("modern client -> mcpgw (HTTP) -> modern HTTP server", { skip: MODERN_FIXTURE }, async () => {
     const server = await modernServer();
     const gw = await httpGateway({ modern: { ...modernUpstream(server.url), prefix: false } });
     await withStderr(gw, async () => {
@@ -261,8 +230,7 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
     });
   });
 
-  test("a modern and a legacy client at once -> mcpgw (HTTP) -> a legacy and a modern server", { skip: MODERN_FIXTURE }, async (t) => {
-    if (modernMissing) return t.skip(modernMissing);
+  test("a modern and a legacy client at once -> mcpgw (HTTP) -> a legacy and a modern server", { skip: MODERN_FIXTURE }, async () => {
     const server = await modernServer();
     const gw = await httpGateway({ legacy: legacyUpstream(), modern: modernUpstream(server.url) });
     await withStderr(gw, async () => {

@@ -1,9 +1,10 @@
-// The MCP project's conformance reference server ("everything-server.ts", legacy revisions, over
-// Streamable HTTP) as a remote upstream for end-to-end tests. Its sources are a test fixture kept
-// outside this repository: MCPGW_CONFORMANCE_DIR, by default <repo>/../shared/conformance. The
-// folder is copied to build/conformance-legacy and installed there with `npm ci` (Node 22 from the
-// repository's node_modules first on PATH), once per package-lock.json: the lock's hash is kept
-// beside the install.
+// The MCP project's conformance reference servers ("everything-server.ts" over Streamable HTTP:
+// `legacy`, the legacy revisions; `next`, which also serves 2026-07-28 statelessly) as remote
+// upstreams for end-to-end tests. Their sources are a test fixture kept outside this repository:
+// MCPGW_CONFORMANCE_DIR, by default <repo>/../shared/conformance. A folder is copied to
+// build/conformance-<which> and installed there with `npm ci` (Node 22 from the repository's
+// node_modules first on PATH), once per package-lock.json: the lock's hash is kept beside the
+// install.
 import { execFile, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -12,42 +13,46 @@ import { promisify } from "node:util";
 import { ROOT, withTimeout } from "./helpers.mjs";
 import { freePort } from "./upstream_helpers.mjs";
 
-const SOURCE = path.join(process.env.MCPGW_CONFORMANCE_DIR || path.join(ROOT, "../shared/conformance"), "legacy");
-const TARGET = path.join(ROOT, "build/conformance-legacy");
+const FIXTURES = process.env.MCPGW_CONFORMANCE_DIR || path.join(ROOT, "../shared/conformance");
+const sourceOf = (which) => path.join(FIXTURES, which);
+const targetOf = (which) => path.join(ROOT, `build/conformance-${which}`);
 const FILES = ["everything-server.ts", "loopback-only.mjs", "package.json", "package-lock.json"];
 const NODE_BIN = path.join(ROOT, "node_modules/.bin");
 
-/** Why the reference server cannot be used here (a message for test skip), or null when it can. */
-export function referenceServerMissing() {
-  const missing = FILES.filter((name) => !fs.existsSync(path.join(SOURCE, name)));
+/** Why a reference server cannot be used here (a message for test skip), or null when it can. */
+export function referenceServerMissing(which = "legacy") {
+  const source = sourceOf(which);
+  const missing = FILES.filter((name) => !fs.existsSync(path.join(source, name)));
   if (missing.length === 0) return null;
-  return `the conformance reference server is not at ${SOURCE} (set MCPGW_CONFORMANCE_DIR): ${missing.join(", ")} missing`;
+  return `the conformance reference server is not at ${source} (set MCPGW_CONFORMANCE_DIR): ${missing.join(", ")} missing`;
 }
 
-function lockHash() {
-  return crypto.createHash("sha256").update(fs.readFileSync(path.join(SOURCE, "package-lock.json"))).digest("hex");
+function lockHash(which) {
+  return crypto.createHash("sha256").update(fs.readFileSync(path.join(sourceOf(which), "package-lock.json"))).digest("hex");
 }
 
-/** Copies the reference server into build/conformance-legacy and runs `npm ci` unless the same lock is installed. */
-export async function installReferenceServer() {
-  const hash = lockHash();
-  const stamp = path.join(TARGET, ".lock-sha256");
+/** Copies a reference server into build/conformance-<which> and runs `npm ci` unless the same lock is installed. */
+export async function installReferenceServer(which = "legacy") {
+  const source = sourceOf(which);
+  const target = targetOf(which);
+  const hash = lockHash(which);
+  const stamp = path.join(target, ".lock-sha256");
   const installed = fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === hash;
-  fs.mkdirSync(TARGET, { recursive: true });
+  fs.mkdirSync(target, { recursive: true });
   for (const name of FILES) {
-    fs.copyFileSync(path.join(SOURCE, name), path.join(TARGET, name));
-    fs.chmodSync(path.join(TARGET, name), 0o644);  // the source may be read-only
+    fs.copyFileSync(path.join(source, name), path.join(target, name));
+    fs.chmodSync(path.join(target, name), 0o644);  // the source may be read-only
   }
-  if (installed && fs.existsSync(path.join(TARGET, "node_modules/.bin/tsx"))) return TARGET;
+  if (installed && fs.existsSync(path.join(target, "node_modules/.bin/tsx"))) return target;
   fs.rmSync(stamp, { force: true });
   await promisify(execFile)("npm", ["ci", "--no-audit", "--no-fund"], {
-    cwd: TARGET,
+    cwd: target,
     env: { ...process.env, PATH: `${NODE_BIN}:${process.env.PATH}` },
     timeout: 300000,
     maxBuffer: 16 * 1024 * 1024,
   });
   fs.writeFileSync(stamp, hash);
-  return TARGET;
+  return target;
 }
 
 /**
@@ -67,12 +72,12 @@ async function withRepositorySdk(dir) {
 }
 
 /**
- * Installs (when needed) and starts the reference server on a free loopback port; resolves once
+ * Installs (when needed) and starts a reference server (`which`) on a free loopback port; resolves once
  * `POST /mcp` without a body answers 400 (its README's readiness check), within 30 s.
  * Returns {child, port, url, stop()}.
  */
-export async function startReferenceServer({ repositorySdk = false } = {}) {
-  const installed = await installReferenceServer();
+export async function startReferenceServer({ repositorySdk = false, which = "legacy" } = {}) {
+  const installed = await installReferenceServer(which);
   const dir = repositorySdk ? await withRepositorySdk(installed) : installed;
   const port = await freePort();
   const child = spawn(path.join(NODE_BIN, "node"), ["--import", "tsx", "everything-server.ts"], {

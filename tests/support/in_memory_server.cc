@@ -1,5 +1,6 @@
 #include "tests/support/in_memory_server.h"
 
+#include "protocol/era.h"
 #include "protocol/memory_transport.h"
 #include "protocol/version.h"
 
@@ -151,7 +152,8 @@ std::optional<Message> InMemoryServer::Handle(const Message& message) {
 std::optional<Message> InMemoryServer::AnswerOf(const Message& message) const {
   if (!message.is_request()) return std::nullopt;
   const std::string& method = message.method;
-  if (method == "initialize") {
+  if (method == "server/discover") return Discover(message);
+  if (method == "initialize" && !offer_.modern) {
     Json version = message.params.value("protocolVersion", Json());
     if (!version.is_string()) version = std::string(protocol::kLatestSessionRevision);
     return protocol::MakeResult(message.id, {{"protocolVersion", version},
@@ -159,17 +161,31 @@ std::optional<Message> InMemoryServer::AnswerOf(const Message& message) const {
                                              {"serverInfo", offer_.server_info}});
   }
   if (method == "ping") return protocol::MakeResult(message.id, Json::object());
-  if (method == "tools/list") return protocol::MakeResult(message.id, {{"tools", offer_.tools}});
-  if (method == "prompts/list") {
-    return protocol::MakeResult(message.id, {{"prompts", offer_.prompts}});
-  }
-  if (method == "resources/list") {
-    return protocol::MakeResult(message.id, {{"resources", offer_.resources}});
-  }
+  if (method == "tools/list") return List(message, {{"tools", offer_.tools}});
+  if (method == "prompts/list") return List(message, {{"prompts", offer_.prompts}});
+  if (method == "resources/list") return List(message, {{"resources", offer_.resources}});
   if (method == "resources/templates/list") {
-    return protocol::MakeResult(message.id, {{"resourceTemplates", offer_.resource_templates}});
+    return List(message, {{"resourceTemplates", offer_.resource_templates}});
   }
   return std::nullopt;
+}
+
+Message InMemoryServer::Discover(const Message& request) const {
+  if (!offer_.modern) {
+    return protocol::MakeError(request.id, {protocol::error_code::kMethodNotFound,
+                                            "Method not found", nullptr});
+  }
+  return protocol::MakeResult(
+      request.id, {{"resultType", "complete"},
+                   {"supportedVersions", {protocol::kLatestModernRevision}},
+                   {"capabilities", offer_.capabilities},
+                   {"_meta", {{protocol::kMetaServerInfo, offer_.server_info}}},
+                   {"ttlMs", 5000}});
+}
+
+Message InMemoryServer::List(const Message& request, Json result) const {
+  if (offer_.modern) result["ttlMs"] = 1000;
+  return protocol::MakeResult(request.id, std::move(result));
 }
 
 void InMemoryServer::SetOffer(ServerOffer offer) {

@@ -1,9 +1,9 @@
 #pragma once
 
 // A test double of an MCP server, in memory (protocol/memory_transport.h): an Upstream reaches it
-// through its connection factory. It answers initialize, ping and the list requests itself from
-// the offer it was given, and leaves every other message to the test, which answers when and
-// how it likes. For unit tests; the end-to-end tests use real servers.
+// through its connection factory. It answers initialize (or server/discover), ping and the list
+// requests itself from the offer it was given, and leaves every other message to the test,
+// which answers when and how it likes. For unit tests; the end-to-end tests use real servers.
 
 #include "protocol/json_rpc.h"
 #include "upstream/connection.h"
@@ -31,6 +31,9 @@ struct ServerOffer {
   protocol::Json resource_templates = protocol::Json::array();
   protocol::Json capabilities = EveryCapability();
   protocol::Json server_info = {{"name", "in-memory"}, {"version", "1.0.0"}};
+  // A modern server (2026-07-28): it answers server/discover (ttlMs 5000) and the lists (ttlMs
+  // 1000), not initialize. A legacy one answers server/discover with -32601.
+  bool modern = false;
 };
 
 // One connection at a time; every method is safe from any thread. Must outlive the Upstream
@@ -95,6 +98,8 @@ class InMemoryServer {
                                  const protocol::Message& message);
   // The answer the server gives message itself; nullopt when it leaves message to the test.
   std::optional<protocol::Message> AnswerOf(const protocol::Message& message) const;
+  protocol::Message Discover(const protocol::Message& request) const;
+  protocol::Message List(const protocol::Message& request, protocol::Json result) const;
   std::shared_ptr<Link> CurrentLink() const;
 
   mutable std::mutex mutex_;         // guards every member below

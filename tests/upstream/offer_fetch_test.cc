@@ -31,17 +31,26 @@ TEST_CASE("FetchAllPages follows nextCursor until the last page") {
   PagedServer server{{{{"tools", {{{"name", "a"}}}}, {"nextCursor", "1"}},
                       {{"tools", {{{"name", "b"}}}}, {"nextCursor", "2"}},
                       {{"tools", {{{"name", "c"}}}}}}};
-  protocol::Result<Json> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
+  protocol::Result<ListPages> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
   REQUIRE(tools.ok());
-  CHECK(*tools == Json::parse(R"([{"name":"a"},{"name":"b"},{"name":"c"}])"));
+  CHECK(tools->items == Json::parse(R"([{"name":"a"},{"name":"b"},{"name":"c"}])"));
   REQUIRE(server.seen_params.size() == 3);
   CHECK_FALSE(server.seen_params[0].contains("cursor"));
   CHECK(server.seen_params[2]["cursor"] == "2");
 }
 
+TEST_CASE("FetchAllPages keeps the smallest ttlMs of the pages; a page without one counts as 0") {
+  PagedServer hinted{{{{"tools", Json::array()}, {"nextCursor", "1"}, {"ttlMs", 900}},
+                      {{"tools", Json::array()}, {"ttlMs", 300}}}};
+  CHECK(FetchAllPages(hinted.AsRequester(), "tools/list", "tools")->ttl_ms == 300);
+  PagedServer partly{{{{"tools", Json::array()}, {"nextCursor", "1"}, {"ttlMs", 900}},
+                      {{"tools", Json::array()}}}};
+  CHECK(FetchAllPages(partly.AsRequester(), "tools/list", "tools")->ttl_ms == 0);
+}
+
 TEST_CASE("FetchAllPages stops at a cursor that repeats") {
   PagedServer server{{{{"tools", Json::array()}, {"nextCursor", "0"}}}};
-  protocol::Result<Json> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
+  protocol::Result<ListPages> tools = FetchAllPages(server.AsRequester(), "tools/list", "tools");
   REQUIRE_FALSE(tools.ok());
   CHECK(tools.status().code() == StatusCode::kInvalidMessage);
 }

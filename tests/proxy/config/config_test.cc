@@ -436,6 +436,23 @@ TEST_CASE("ParseConfig reads tls settings and websocket servers; a type disables
   CHECK(websocket.headers.at("X-Org") == "acme");
 }
 
+TEST_CASE("ParseConfig reads a server's era: auto by default, legacy or modern, nothing else") {
+  CHECK(Parse(R"({"mcpServers": {"s": {"command": "x"}}})").servers[0].era ==
+        upstream::EraSetting::kAuto);
+  CHECK(Parse(R"({"mcpServers": {"s": {"command": "x", "era": "legacy"}}})").servers[0].era ==
+        upstream::EraSetting::kLegacy);
+  CHECK(Parse(R"({"mcpServers": {"s": {"url": "http://h/mcp", "era": "modern"}}})").servers[0].era ==
+        upstream::EraSetting::kModern);
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"command": "x", "era": "2026"}}})") ==
+        "mcpServers.s.era");
+  CHECK(ErrorOf(R"({"mcpServers": {"s": {"command": "x", "era": "2026"}}})").find(
+            "\"auto\", \"legacy\" or \"modern\"") != std::string::npos);
+  CHECK(PathOfError(R"({"mcpServers": {"s": {"type": "sse", "url": "http://h/sse",
+      "era": "modern"}}})") == "mcpServers.s.era");
+  CHECK(Parse(R"({"mcpServers": {"s": {"type": "websocket", "url": "ws://h",
+      "era": "legacy"}}})").servers[0].era == upstream::EraSetting::kLegacy);
+}
+
 TEST_CASE("ParseConfig wants a url of the right scheme and no process fields on network servers") {
   CHECK(PathOfError(R"({"mcpServers": {"s": {"type": "websocket", "url": "http://h"}}})") ==
         "mcpServers.s.url");

@@ -249,6 +249,8 @@ class Parser {
     }
     for (const auto& [name, offer] : conversation_.upstreams) {
       if (!servers[name].contains("command")) servers[name]["command"] = "in-memory";
+      // The in-memory servers are legacy ones unless the conversation says otherwise: no probe.
+      if (!servers[name].contains("era")) servers[name]["era"] = "legacy";
     }
     auto no_variables = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
     Result<Config> config = ParseConfig(config_.dump(), no_variables);
