@@ -1,7 +1,9 @@
 #include "proxy/session/bridged_call.h"
 
+#include "protocol/era.h"
 #include "protocol/json_field.h"
 #include "protocol/log.h"
+#include "proxy/session/modern_request.h"
 
 #include <nlohmann/json.hpp>
 
@@ -187,6 +189,7 @@ Result<Json> BridgedCall::Wrapped(Result<Json> outcome) const {
     return outcome;
   }
   Json& result = *outcome;
+  if (Status lacking = LackedCapabilities(result); !lacking.ok()) return lacking;
   RequestStateClaims claims{.principal = origin_.principal,
                             .method = origin_.method,
                             .params_digest = origin_.params_digest,
@@ -197,6 +200,26 @@ Result<Json> BridgedCall::Wrapped(Result<Json> outcome) const {
   }
   result["requestState"] = states_.Seal(claims);
   return outcome;
+}
+
+// A modern upstream asks what the client offers only: anything else is the client's -32021.
+Status BridgedCall::LackedCapabilities(const Json& input_required) const {
+  const Json* requests = protocol::FindMember(input_required, "inputRequests");
+  if (requests == nullptr || !requests->is_object()) return Status::Ok();
+  const Json& declared = origin_.client_capabilities;
+  Json missing = Json::object();
+  for (const auto& [key, request] : requests->items()) {
+    const std::string capability = CapabilityOf(protocol::StringOr(request, "method"));
+    if (capability.empty() || !declared.is_object() || !declared.contains(capability)) {
+      missing[capability.empty() ? protocol::StringOr(request, "method") : capability] =
+          Json::object();
+    }
+  }
+  if (missing.empty()) return Status::Ok();
+  log::Info("[{}] {} needs client capabilities the client lacks: {}", origin_.server,
+            origin_.method, missing.dump());
+  return ModernError(protocol::kMissingRequiredClientCapability,
+                     "Missing required client capability", {{"requiredCapabilities", missing}});
 }
 
 void BridgedCall::Resume(const Json& input_responses, Attempt attempt) {

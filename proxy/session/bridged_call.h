@@ -77,8 +77,10 @@ class BridgedCall : public HeldCall, public std::enable_shared_from_this<Bridged
   // Answers the waiting attempt with input_required for the requests gathered, holding the call.
   void Flush();
   void ScheduleFlushLocked();
-  // The answer an attempt gets for the upstream's outcome.
+  // The answer an attempt gets for the upstream's outcome: a modern upstream's input_required
+  // with its state sealed in the gateway's, or -32021 when it asks what the client lacks.
   protocol::Result<protocol::Json> Wrapped(protocol::Result<protocol::Json> outcome) const;
+  protocol::Status LackedCapabilities(const protocol::Json& input_required) const;
 
   const Origin origin_;
   HeldCalls& held_;

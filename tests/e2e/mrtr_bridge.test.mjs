@@ -6,12 +6,16 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Client as ClientV2, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { RawGateway, makeWorkspace, sleep, stderrTail, upstreams, withTimeout } from "./helpers.mjs";
+import { ROOT, RawGateway, makeWorkspace, sleep, stderrTail, upstreams, withTimeout } from "./helpers.mjs";
 import { post, readReply, startHttpGateway } from "./http_helpers.mjs";
 
 const MODERN = "2026-07-28";
+// The v2 SDK fixture: a modern server whose tools answer input_required themselves.
+const MODERN_SERVER = path.join(ROOT, "tests/fixtures/modern_server.mjs");
+const SERVERS = () => ({ everything: upstreams.everything(), modern: { command: "node", args: [MODERN_SERVER] } });
 const CAPABILITIES = { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } };
 const meta = (capabilities = CAPABILITIES) => ({
   "io.modelcontextprotocol/protocolVersion": MODERN,
@@ -34,8 +38,8 @@ const ACCESS = {
 
 const text = (result) => (result?.content ?? []).map((c) => c.text ?? "").join("\n");
 const tool = (name) => `everything__${name}`;
-const callParams = (name, args = {}, capabilities = CAPABILITIES) => ({
-  name: tool(name), arguments: args, _meta: meta(capabilities),
+const callParams = (name, args = {}, capabilities = CAPABILITIES, server = "everything") => ({
+  name: `${server}__${name}`, arguments: args, _meta: meta(capabilities),
 });
 const retryParams = (params, inputResponses, requestState) => ({ ...params, inputResponses, requestState });
 
@@ -56,12 +60,13 @@ function refusedState(reply, pattern) {
   assert.match(reply.error.message, pattern);
 }
 
-// Lists tools (bounded) until the upstream's elicitation tool is there: it starts with the gateway.
+// Lists tools (bounded) until both upstreams' tools are there: they start with the gateway.
 async function waitForTool(send) {
   let list;
   for (let i = 0; i < 100; i++) {
     list = await send(`list-${i}`, "tools/list", { _meta: meta() });
-    if ((list.result?.tools ?? []).some((t) => t.name === tool("trigger-elicitation-request"))) return;
+    const names = (list.result?.tools ?? []).map((t) => t.name);
+    if (names.includes(tool("trigger-elicitation-request")) && names.includes("modern__ask_name")) return;
     await sleep(200);
   }
   throw new Error(`the tools never came: ${JSON.stringify(list)}`);
@@ -114,11 +119,29 @@ function scenarios(getSend, getStderr) {
       /no longer holds .*retry the original request without inputResponses and requestState/);
   });
 
+  test("a modern upstream's input_required passes through, its state sealed by the gateway", { timeout: 60000 }, async () => {
+    const params = callParams("ask_name", {}, CAPABILITIES, "modern");
+    const asked = onlyInput(await call("modern", params), "elicitation/create");
+    assert.equal(asked.key, "name", "the server's own key");
+    const answer = { name: { action: "accept", content: { name: NAMED } } };
+    const other = callParams("ask_name", { extra: 1 }, CAPABILITIES, "modern");
+    refusedState(await call("modern-other", retryParams(other, answer, asked.state)), /differ/);
+    const done = await call("modern-retry", retryParams(params, answer, asked.state));
+    assert.equal(text(done.result), `hello ${NAMED}`, JSON.stringify(done));
+    // Nothing was held: the same state may come back (the server decides what it means).
+    const again = await call("modern-again", retryParams(params, answer, asked.state));
+    assert.equal(text(again.result), `hello ${NAMED}`, JSON.stringify(again));
+  });
+
   test("a client without the capability is never asked: the server hears no at once", { timeout: 60000 }, async () => {
     const reply = await call("no-caps", callParams("trigger-elicitation-request", {}, {}));
     assert.notEqual(reply.result?.resultType, "input_required", JSON.stringify(reply));
     // server-everything reports the refused request as its call's failure.
     assert.ok(reply.error || reply.result?.isError, JSON.stringify(reply));
+    // A modern upstream's input request for it: the client is told what it lacks.
+    const modern = await call("no-caps-modern", callParams("ask_name", {}, { sampling: {} }, "modern"));
+    assert.equal(modern.error?.code, -32021, JSON.stringify(modern));
+    assert.deepEqual(modern.error.data, { requiredCapabilities: { elicitation: {} } });
   });
 
   test("a held call nobody comes back for expires: the server gets an error, the state is refused", { timeout: 60000 }, async () => {
@@ -156,8 +179,7 @@ describe("modern client → legacy upstream over HTTP", () => {
   const send = (...args) => sendTo(gw.url, ...args);
 
   before(async () => {
-    ws = makeWorkspace(() => ({ everything: upstreams.everything() }),
-      { gateway: { held_call_timeout_ms: HOLD_MS } });
+    ws = makeWorkspace(SERVERS, { gateway: { held_call_timeout_ms: HOLD_MS } });
     const config = JSON.parse(fs.readFileSync(ws.configPath, "utf8"));
     fs.writeFileSync(ws.configPath, JSON.stringify({ ...config, ...ACCESS }));
     [gw, replica] = await Promise.all([startHttpGateway(ws.configPath, { env: SHARED_SECRET }),
@@ -201,6 +223,14 @@ describe("modern client → legacy upstream over HTTP", () => {
     assert.match(text(done.result), new RegExp(NAMED), JSON.stringify(done));
   });
 
+  test("a modern upstream's retry is served by any replica: nothing is held", { timeout: 60000 }, async () => {
+    const params = callParams("ask_name", {}, CAPABILITIES, "modern");
+    const asked = onlyInput(await send("modern-replica", "tools/call", params), "elicitation/create");
+    const answer = { [asked.key]: { action: "accept", content: { name: NAMED } } };
+    const done = await sendTo(replica.url, "modern-replica-retry", "tools/call", retryParams(params, answer, asked.state));
+    assert.equal(text(done.result), `hello ${NAMED}`, JSON.stringify(done));
+  });
+
   test("the v2 SDK client's handlers answer the input requests, and its call completes", { timeout: 60000 }, async () => {
     const client = new ClientV2({ name: "mrtr-sdk", version: "1.0.0" },
       { capabilities: CAPABILITIES, versionNegotiation: { mode: { pin: MODERN } } });
@@ -234,8 +264,7 @@ describe("modern client → legacy upstream over stdio", () => {
   const send = (id, method, params) => raw.request(id, method, params, CALL_MS);
 
   before(async () => {
-    ws = makeWorkspace(() => ({ everything: upstreams.everything() }),
-      { gateway: { held_call_timeout_ms: HOLD_MS } });
+    ws = makeWorkspace(SERVERS, { gateway: { held_call_timeout_ms: HOLD_MS } });
     raw = new RawGateway(ws.configPath);
     await waitForTool(send);
   }, { timeout: 60000 });

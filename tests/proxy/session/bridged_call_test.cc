@@ -160,11 +160,12 @@ TEST_CASE("A modern upstream's input_required keeps its own state inside the gat
   Seen client;
   auto call = rig.Call(client);
   call->Finish(Json{{"resultType", "input_required"},
-                    {"inputRequests", {{"k", {{"method", "roots/list"}}}}},
+                    {"inputRequests", {{"k", {{"method", "elicitation/create"}}}}},
                     {"requestState", "upstream-own-state"}});
   REQUIRE(client.size() == 1);
+  REQUIRE(client.At(0).ok());
   const Json result = *client.At(0);
-  CHECK(result["inputRequests"]["k"]["method"] == "roots/list");
+  CHECK(result["inputRequests"]["k"]["method"] == "elicitation/create");
   const std::string sealed = result["requestState"];
   CHECK(sealed.find("upstream-own-state") == std::string::npos);
   auto claims = rig.states.Open(sealed, "alice", "tools/call", "digest");
@@ -173,6 +174,22 @@ TEST_CASE("A modern upstream's input_required keeps its own state inside the gat
   CHECK(claims->upstream_state == "upstream-own-state");
   CHECK(claims->held_call.empty());
   CHECK(rig.held.size() == 0);
+}
+
+TEST_CASE("A modern upstream asking what the client did not declare is the client's -32021") {
+  Rig rig;
+  rig.capabilities = {{"sampling", Json::object()}};
+  Seen client;
+  auto call = rig.Call(client);
+  call->Finish(Json{{"resultType", "input_required"},
+                    {"inputRequests",
+                     {{"a", {{"method", "sampling/createMessage"}}},
+                      {"b", {{"method", "elicitation/create"}}}}}});
+  REQUIRE(client.size() == 1);
+  const protocol::Status refused = client.At(0).status();
+  REQUIRE(refused.code() == StatusCode::kRemote);
+  CHECK(refused.detail()["code"] == -32021);
+  CHECK(refused.detail()["data"]["requiredCapabilities"] == Json{{"elicitation", Json::object()}});
 }
 
 }  // namespace mcpgw::proxy
