@@ -87,13 +87,15 @@ upstream::Withdraw BridgedCall::OnServerRequest(Message request, upstream::Reply
   std::string key;
   {
     std::lock_guard lock(mutex_);
-    if (expired_) {
-      reply(Status(StatusCode::kUnavailable, "the client did not come back for this call"));
-      return nullptr;
+    if (!expired_) {
+      key = capability + "-" + std::to_string(++last_key_);
+      gathering_.emplace(key, ServerRequest{std::move(request), std::move(reply)});
+      if (attempt_) ScheduleFlushLocked();
     }
-    key = capability + "-" + std::to_string(++last_key_);
-    gathering_.emplace(key, ServerRequest{std::move(request), std::move(reply)});
-    if (attempt_) ScheduleFlushLocked();
+  }
+  if (key.empty()) {
+    reply(Status(StatusCode::kUnavailable, "the client did not come back for this call"));
+    return nullptr;
   }
   return [weak = weak_from_this(), key](const std::string&) {
     if (auto self = weak.lock()) self->Withdrawn(key);
