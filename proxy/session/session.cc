@@ -369,6 +369,7 @@ upstream::CallHooks Session::HooksFor(const std::string& server, const Json& par
   upstream::CallHooks hooks;
   hooks.owner = this;
   if (responder.modern) {
+    hooks.forward_headers = responder.modern->forward_headers;
     // A modern client takes no requests from servers.
     hooks.on_request = [server](Message request, upstream::ReplyHandler reply) {
       log::Info("[{}] refused {}: the client speaks the modern era", server, request.method);

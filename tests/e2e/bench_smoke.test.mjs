@@ -26,7 +26,7 @@ test("the benchmark's smoke run measures every scenario with no errors from mcpg
   assert.equal(run.status, 0, `bench/run.mjs --smoke failed:\n${run.stderr}`);
   const report = fs.readFileSync(out, "utf8");
   assert.equal(tableRows(report, "Targets").length, 7);  // 64 connections only in a full run
-  const scenarios = ["1. stdio", "2. stdio", "3. Streamable HTTP", "4. Streamable HTTP", "5. Growth"];
+  const scenarios = ["1. stdio", "2. stdio", "3. Streamable HTTP", "4. Streamable HTTP", "5. Growth", "6. Streamable HTTP"];
   for (const heading of scenarios) {
     const rows = tableRows(report, heading);
     const ours = rows.filter(([system]) => system.startsWith("mcpgw") || system.startsWith("direct"));
