@@ -91,7 +91,8 @@ class Session : public NotificationHub::Member {
   const Access& access() const override { return access_; }
   // Forwards what the hub decided this session gets, once the client has sent initialize.
   void Deliver(const protocol::Message& notification) override;
-  // Relays a server's request that is this session's (stdio mode) to the client.
+  // Relays a server's request that is this session's (stdio mode) to the client; a client that
+  // has not initialized (a modern one) takes none: the server gets -32601 at once.
   upstream::Withdraw Relay(const std::string& server, protocol::Message request,
                            upstream::ReplyHandler reply) override;
   bool TakeElicitation(const std::string& server, const std::string& id) override;
