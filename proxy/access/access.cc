@@ -23,6 +23,12 @@ Level Access::LevelOn(std::string_view server, std::string_view item) const {
   return policy::Decide(permissions_, principal_, server, item).level;
 }
 
+bool Access::SeesSharedView() const {
+  return principal_.name.empty() && permissions_.policies.empty() &&
+         permissions_.key_policies.empty() && permissions_.team_policies.empty() &&
+         permissions_.org_policies.empty() && permissions_.default_level >= Level::kRead;
+}
+
 bool Access::MayRead(std::string_view server, std::string_view item) const {
   return LevelOn(server, item) >= Level::kRead;
 }

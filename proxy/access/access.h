@@ -26,6 +26,11 @@ class Access {
   // read or more), so that lists need no filtering.
   bool ReadsEverything() const { return uniform_level_ >= policy::Level::kRead; }
 
+  // Whether nothing the caller gets can depend on who asks: it is anonymous, no policy exists at
+  // all and permissions.default lets it read everything, so every other caller sees the same
+  // (a cacheScope of "public", README "Caching").
+  bool SeesSharedView() const;
+
   // Whether the caller may list `item` of `server` (level read or more).
   bool MayRead(std::string_view server, std::string_view item) const;
 

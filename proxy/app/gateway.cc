@@ -13,9 +13,9 @@ NamingRules NamingRulesOf(const Config& config, const Config& registry) {
 }
 
 void Merge(CatalogChanges& into, const CatalogChanges& more) {
-  into.tools = into.tools || more.tools;
-  into.prompts = into.prompts || more.prompts;
-  into.resources = into.resources || more.resources;
+  for (auto list : {&CatalogChanges::tools, &CatalogChanges::prompts, &CatalogChanges::resources}) {
+    (into.*list).insert((into.*list).end(), (more.*list).begin(), (more.*list).end());
+  }
 }
 
 }  // namespace
@@ -58,9 +58,12 @@ void Gateway::OnOfferChanged(const std::string& server) {
 
 void Gateway::BroadcastChanges(const CatalogChanges& changes) {
   using protocol::MakeNotification;
-  if (changes.tools) hub_.Broadcast(MakeNotification("notifications/tools/list_changed"));
-  if (changes.prompts) hub_.Broadcast(MakeNotification("notifications/prompts/list_changed"));
-  if (changes.resources) hub_.Broadcast(MakeNotification("notifications/resources/list_changed"));
+  auto tell = [this](const char* method, const std::vector<Route>& changed) {
+    if (!changed.empty()) hub_.ListChanged(MakeNotification(method), changed);
+  };
+  tell("notifications/tools/list_changed", changes.tools);
+  tell("notifications/prompts/list_changed", changes.prompts);
+  tell("notifications/resources/list_changed", changes.resources);
 }
 
 // The upstream logs its own state changes (only it knows the state it left); /metrics shows them.

@@ -213,6 +213,7 @@ void HttpServer::WaitAndDrain() {
   log::Info("draining: no new connections; waiting up to {} ms for calls in flight",
             settings_.drain_timeout.count());
   listener_.Stop();
+  gateway_.session_services().notifications.EndListeners();
   sessions_.CloseStreams();
   if (!in_flight_.WaitForIdle(std::chrono::steady_clock::now() + settings_.drain_timeout)) {
     log::Warn("calls still waiting after {} ms fail now", settings_.drain_timeout.count());

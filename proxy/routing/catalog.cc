@@ -4,9 +4,11 @@
 #include "proxy/routing/naming.h"
 #include "proxy/routing/resource_uri.h"
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -211,6 +213,83 @@ Result<Route> ResolveUri(const ResourceIndex& index, std::string_view uri) {
                 {{"uri", uri}});
 }
 
+// The items that differ between two versions of a merged list, keyed by `key` ("name", "uri",
+// "uriTemplate"): each one added, removed or changed, as `route` leads to it in the version
+// that has it (a removed item in `before`).
+template <typename RouteIn>
+std::vector<Route> ChangedItems(const Json& before, const Json& after, const char* key,
+                                RouteIn before_route, RouteIn after_route) {
+  auto by_key = [key](const Json& list) {
+    std::unordered_map<std::string, const Json*> items;
+    for (const Json& item : list) {
+      if (const std::string* name = StringField(item, key)) items.emplace(*name, &item);
+    }
+    return items;
+  };
+  const auto old_items = by_key(before);
+  const auto new_items = by_key(after);
+  // The same item is the same text leading to the same server and real name.
+  auto same = [&](const std::string& name, const Json& old_item, const Json& new_item) {
+    if (old_item != new_item) return false;
+    Result<Route> was = before_route(name);
+    Result<Route> is = after_route(name);
+    return was.ok() && is.ok() && was->server == is->server && was->name == is->name;
+  };
+  std::vector<Route> changed;
+  auto add_differing = [&](const auto& from, const auto& other, const auto& route_of) {
+    for (const auto& [name, item] : from) {
+      auto match = other.find(name);
+      if (match != other.end() && same(name, *match->second, *item)) continue;
+      if (Result<Route> route = route_of(name); route.ok()) changed.push_back(*std::move(route));
+    }
+  };
+  add_differing(old_items, new_items, before_route);
+  add_differing(new_items, old_items, after_route);
+  auto tied = [](const Route& route) { return std::tie(route.server, route.name); };
+  std::sort(changed.begin(), changed.end(),
+            [&tied](const Route& a, const Route& b) { return tied(a) < tied(b); });
+  changed.erase(std::unique(changed.begin(), changed.end(),
+                            [&tied](const Route& a, const Route& b) { return tied(a) == tied(b); }),
+                changed.end());
+  return changed;
+}
+
+// Whether a server's offer takes part in a merged list: it declares the feature or lists items.
+bool Serves(const Offer& offer, CatalogList list) {
+  switch (list) {
+    case CatalogList::kTools:
+      return offer.capabilities.contains("tools") || !ArrayOrEmpty(offer.tools).empty();
+    case CatalogList::kPrompts:
+      return offer.capabilities.contains("prompts") || !ArrayOrEmpty(offer.prompts).empty();
+    case CatalogList::kResources:
+    case CatalogList::kResourceTemplates:
+      return offer.capabilities.contains("resources") || !ArrayOrEmpty(offer.resources).empty() ||
+             !ArrayOrEmpty(offer.resource_templates).empty();
+  }
+  return false;
+}
+
+std::int64_t ListTtl(const Offer& offer, CatalogList list) {
+  switch (list) {
+    case CatalogList::kTools:
+      return offer.tools_ttl_ms;
+    case CatalogList::kPrompts:
+      return offer.prompts_ttl_ms;
+    case CatalogList::kResources:
+      return offer.resources_ttl_ms;
+    case CatalogList::kResourceTemplates:
+      return offer.resource_templates_ttl_ms;
+  }
+  return 0;
+}
+
+// What is left of a hint of ttl_ms given at `received`, never below 0.
+std::int64_t Remaining(std::int64_t ttl_ms, std::chrono::steady_clock::time_point received) {
+  const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - received);
+  return std::max<std::int64_t>(0, ttl_ms - age.count());
+}
+
 }  // namespace
 
 std::optional<std::string> NameUnderServer(const NamingRules& rules, const std::string& exposed,
@@ -234,6 +313,7 @@ struct Catalog::Snapshot {
   NamedList prompts;
   ResourceIndex resources;
   Drops drops;
+  std::map<std::string, Held> offers;  // what it was built from: the caching hints' source
   // ListResultText's texts, by CatalogList, each made by the first request that needs it.
   mutable std::once_flag text_once[4];
   mutable std::shared_ptr<const std::string> text[4];
@@ -247,7 +327,7 @@ CatalogChanges Catalog::Update(const std::string& server,
                                std::shared_ptr<const upstream::Offer> offer) {
   std::lock_guard update_lock(update_mutex_);
   if (offer) {
-    offers_[server] = std::move(offer);
+    offers_[server] = {std::move(offer), std::chrono::steady_clock::now()};
   } else {
     offers_.erase(server);
   }
@@ -268,11 +348,27 @@ CatalogChanges Catalog::Rebuild() {
   for (const std::string& warning : next->drops) {
     if (previous->drops.count(warning) == 0) log::Warn("catalog: {}", warning);
   }
+  auto named = [](const Snapshot& in, const NamedList& list, std::string_view kind) {
+    return [&in, &list, kind](std::string_view name) {
+      return ResolveNamed(list, name, in.rules, kind);
+    };
+  };
+  auto uri = [](const Snapshot& in) {
+    return [&in](std::string_view name) { return ResolveUri(in.resources, name); };
+  };
   CatalogChanges changes;
-  changes.tools = previous->tools.items != next->tools.items;
-  changes.prompts = previous->prompts.items != next->prompts.items;
-  changes.resources = previous->resources.resources != next->resources.resources ||
-                      previous->resources.templates != next->resources.templates;
+  changes.tools = ChangedItems(previous->tools.items, next->tools.items, "name",
+                               named(*previous, previous->tools, "tool"),
+                               named(*next, next->tools, "tool"));
+  changes.prompts = ChangedItems(previous->prompts.items, next->prompts.items, "name",
+                                 named(*previous, previous->prompts, "prompt"),
+                                 named(*next, next->prompts, "prompt"));
+  changes.resources = ChangedItems(previous->resources.resources, next->resources.resources, "uri",
+                                   uri(*previous), uri(*next));
+  for (Route& route : ChangedItems(previous->resources.templates, next->resources.templates,
+                                   "uriTemplate", uri(*previous), uri(*next))) {
+    changes.resources.push_back(std::move(route));
+  }
   std::lock_guard lock(mutex_);
   snapshot_ = std::move(next);
   return changes;
@@ -281,7 +377,9 @@ CatalogChanges Catalog::Rebuild() {
 std::shared_ptr<const Catalog::Snapshot> Catalog::Build() const {
   auto next = std::make_shared<Snapshot>();
   next->rules = rules_;
-  for (const auto& [server, offer] : offers_) {  // std::map: servers by name
+  next->offers = offers_;
+  for (const auto& [server, held] : offers_) {  // std::map: servers by name
+    const Offer* offer = held.offer.get();
     const Exposure& exposure = ExposureOf(rules_, server);
     for (const Json& tool : ArrayOrEmpty(offer->tools)) {
       AddNamed(next->tools, server, tool, exposure.tools, exposure.prefix, rules_, "tool",
@@ -333,6 +431,25 @@ std::shared_ptr<const std::string> Catalog::ListResultText(CatalogList list) con
     }
   });
   return snapshot->text[index];
+}
+
+std::int64_t Catalog::FreshForMs(CatalogList list) const {
+  std::optional<std::int64_t> fresh;
+  for (const auto& [server, held] : Current()->offers) {
+    if (!Serves(*held.offer, list)) continue;
+    const std::int64_t left = Remaining(ListTtl(*held.offer, list), held.received);
+    fresh = fresh ? std::min(*fresh, left) : left;
+  }
+  return fresh.value_or(0);  // a list no server serves may change with the next one to come
+}
+
+std::int64_t Catalog::DiscoverFreshForMs() const {
+  std::optional<std::int64_t> fresh;
+  for (const auto& [server, held] : Current()->offers) {
+    const std::int64_t left = Remaining(held.offer->discover_ttl_ms, held.received);
+    fresh = fresh ? std::min(*fresh, left) : left;
+  }
+  return fresh.value_or(0);
 }
 
 std::vector<std::string> Catalog::Warnings() const {

@@ -4,6 +4,8 @@
 #include "proxy/routing/exposure.h"
 #include "upstream/upstream.h"
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,12 +40,14 @@ std::optional<std::string> NameUnderServer(const NamingRules& rules, const std::
 // The merged lists, each the answer to one list method.
 enum class CatalogList { kTools, kPrompts, kResources, kResourceTemplates };
 
-// Which merged lists an update changed, so that only those list_changed notifications go out.
+// Which merged lists an update changed, and in each the routes of the items added, removed or
+// changed: only those list_changed notifications go out, and only to callers who may read one
+// of those items (a change of items a caller cannot see changes nothing it sees).
 struct CatalogChanges {
-  bool tools = false;
-  bool prompts = false;
-  bool resources = false;  // resources or resource templates
-  bool any() const { return tools || prompts || resources; }
+  std::vector<Route> tools;
+  std::vector<Route> prompts;
+  std::vector<Route> resources;  // resources or resource templates
+  bool any() const { return !tools.empty() || !prompts.empty() || !resources.empty(); }
 };
 
 // The merged view of every upstream's offer, and the one owner of naming: tools and prompts are
@@ -81,6 +85,13 @@ class Catalog {
   // Any thread.
   std::shared_ptr<const std::string> ListResultText(CatalogList list) const;
 
+  // How long from now, in milliseconds, a merged list stays fresh by its upstreams' caching
+  // hints (Offer::tools_ttl_ms, ...): the smallest hint of the servers that serve that list, each
+  // less the time since the Catalog got it, never below 0; 0 as soon as one gave none (a legacy
+  // server). DiscoverFreshForMs is the same over every server's discover_ttl_ms. Any thread.
+  std::int64_t FreshForMs(CatalogList list) const;
+  std::int64_t DiscoverFreshForMs() const;
+
   // Maps an exposed name back to the server and the item's real name. Accepts the server name or
   // any alias as prefix, and shortened names; after a prefix, the item's name under the server
   // (its rename, not its real name, when it has one). An unprefixed server's items are reached
@@ -112,7 +123,12 @@ class Catalog {
 
   NamingRules rules_;        // guarded by update_mutex_ (readers use the snapshot's copy)
   std::mutex update_mutex_;  // serializes Update and SetRules: guards rules_, offers_, rebuild
-  std::map<std::string, std::shared_ptr<const upstream::Offer>> offers_;  // by server name
+  // By server name: each offer and when the Catalog got it (the age of its caching hints).
+  struct Held {
+    std::shared_ptr<const upstream::Offer> offer;
+    std::chrono::steady_clock::time_point received;
+  };
+  std::map<std::string, Held> offers_;
   mutable std::mutex mutex_;                  // guards the pointer swap only
   std::shared_ptr<const Snapshot> snapshot_;  // guarded by mutex_
 };

@@ -31,6 +31,8 @@ enum class MethodHandler {
   // The upstream that owns the task params.taskId names (TaskRegistry), when the caller owns it:
   kTask,      // gets the request with the upstream's task id; the answer gets the gateway's
   kTaskList,  // the caller's own tasks, merged from the tasks/list of each upstream holding one
+  // A modern client's notification stream (subscriptions/listen), kept by its session:
+  kListen,
 };
 
 // The item a routed request reaches: where params name it, how the Catalog resolves that name,
@@ -78,6 +80,10 @@ struct RequestMethod {
   // Exists in the legacy era only (README "Protocol eras"): a modern request for it gets
   // MethodNotFound.
   bool legacy_only = false;
+  // Exists in the modern era only: a legacy request for it gets MethodNotFound.
+  bool modern_only = false;
+  // Its complete result carries caching hints for a modern client (README "Caching").
+  bool cacheable = false;
 };
 
 inline constexpr ListMethod kToolsList = {CatalogList::kTools, "tools", &Catalog::Tools, "name",
@@ -94,8 +100,11 @@ inline constexpr ListMethod kResourceTemplatesList = {
 inline constexpr RequestMethod kRequestMethods[] = {
     {.name = "initialize", .handler = MethodHandler::kInitialize, .legacy_only = true},
     {.name = "ping", .handler = MethodHandler::kPing, .legacy_only = true},
-    {.name = "server/discover", .handler = MethodHandler::kDiscover},
-    {.name = "tools/list", .handler = MethodHandler::kList, .list = &kToolsList},
+    {.name = "server/discover", .handler = MethodHandler::kDiscover, .cacheable = true},
+    {.name = "tools/list",
+     .handler = MethodHandler::kList,
+     .list = &kToolsList,
+     .cacheable = true},
     {.name = "tools/call",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kTool,
@@ -104,23 +113,31 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .calls_tool = true,
      .creates_task = true,
      .asks_for_input = true},
-    {.name = "prompts/list", .handler = MethodHandler::kList, .list = &kPromptsList},
+    {.name = "prompts/list",
+     .handler = MethodHandler::kList,
+     .list = &kPromptsList,
+     .cacheable = true},
     {.name = "prompts/get",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kPrompt,
      .rate_limited = true,
      .audit = AuditKind::kAlways,
      .asks_for_input = true},
-    {.name = "resources/list", .handler = MethodHandler::kList, .list = &kResourcesList},
+    {.name = "resources/list",
+     .handler = MethodHandler::kList,
+     .list = &kResourcesList,
+     .cacheable = true},
     {.name = "resources/templates/list",
      .handler = MethodHandler::kList,
-     .list = &kResourceTemplatesList},
+     .list = &kResourceTemplatesList,
+     .cacheable = true},
     {.name = "resources/read",
      .handler = MethodHandler::kForward,
      .item = MethodItem::kResource,
      .rate_limited = true,
      .audit = AuditKind::kAlways,
-     .asks_for_input = true},
+     .asks_for_input = true,
+     .cacheable = true},
     {.name = "resources/subscribe",
      .handler = MethodHandler::kSubscribe,
      .item = MethodItem::kResource,
@@ -149,6 +166,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
     {.name = "tasks/result", .handler = MethodHandler::kTask, .legacy_only = true},
     {.name = "tasks/cancel", .handler = MethodHandler::kTask},
     {.name = "tasks/list", .handler = MethodHandler::kTaskList, .legacy_only = true},
+    // Its resourceSubscriptions are each decided, limited and counted like resources/subscribe.
+    {.name = "subscriptions/listen", .handler = MethodHandler::kListen, .modern_only = true},
 };
 inline constexpr std::size_t kRequestMethodCount = std::size(kRequestMethods);
 

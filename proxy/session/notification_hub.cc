@@ -70,12 +70,30 @@ void NotificationHub::Join(Member* member) {
   SendQueued();
 }
 
+upstream::Withdraw NotificationHub::Listener::Relay(const std::string& server, Message request,
+                                                    upstream::ReplyHandler reply) {
+  reply(Status(StatusCode::kUnavailable, "a subscriptions/listen stream takes no requests"));
+  log::Debug("[{}] refused {} on a listen stream", server, request.method);
+  return nullptr;
+}
+
+void NotificationHub::JoinListener(Listener* listener) {
+  std::lock_guard lock(mutex_);
+  listeners_.insert(listener);
+}
+
+void NotificationHub::EndListeners() {
+  std::lock_guard lock(mutex_);
+  for (Listener* listener : listeners_) listener->End();
+}
+
 void NotificationHub::Leave(Member* member) {
   const std::vector<std::string> servers = upstreams_.Names();
   std::lock_guard send_lock(send_mutex_);
   {
     std::lock_guard lock(mutex_);
     members_.erase(member);
+    std::erase_if(listeners_, [member](Listener* listener) { return listener == member; });
     // Under mutex_, so no task status can reach a later member at the same address.
     if (tasks_ != nullptr) tasks_->SessionEnded(member);
     for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
@@ -239,9 +257,17 @@ void NotificationHub::DeliverTaskStatus(const std::string& server, const Message
   if (member != members_.end()) member->first->Deliver(delivery->notification);
 }
 
-void NotificationHub::Broadcast(const Message& notification) {
+void NotificationHub::ListChanged(const Message& notification, const std::vector<Route>& changed) {
+  auto sees_change = [&changed](const Member& member) {
+    return std::any_of(changed.begin(), changed.end(), [&member](const Route& route) {
+      return member.access().MayRead(route.server, route.name);
+    });
+  };
   std::lock_guard lock(mutex_);
   for (const auto& [member, level] : members_) member->Deliver(notification);
+  for (Listener* listener : listeners_) {
+    if (sees_change(*listener)) listener->Deliver(notification);
+  }
 }
 
 void NotificationHub::UpstreamReady(const std::string& server) {

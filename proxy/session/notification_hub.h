@@ -3,6 +3,7 @@
 #include "protocol/json_rpc.h"
 #include "protocol/status.h"
 #include "proxy/access/access.h"
+#include "proxy/routing/catalog.h"
 #include "upstream/upstream.h"
 
 #include <map>
@@ -28,14 +29,16 @@ class TaskRegistry;
 //     params._meta[kServerMetaKey];
 //   - notifications/resources/updated goes to a session that subscribed to that URI on that
 //     server and may read it; an update nobody subscribed to is dropped;
-//   - list_changed goes to every session (it tells only that a merged list changed);
+//   - list_changed goes to every session (it tells only that a merged list changed), and to a
+//     listener only when it may read one of the items that changed;
 //   - notifications/tasks/status goes only to the session that created the task, under the
 //     gateway's task id (TaskRegistry); a status nobody owns is dropped.
 // It also owns what the sessions share upstream: subscriptions are counted per session (the
 // upstream unsubscribe goes out when the last subscriber leaves or its session ends), and each
 // upstream's log level is the lowest level asked for by a session that may read it (a session
 // that never asked counts as wanting everything). Both are sent again when an upstream becomes
-// ready (after a restart it has forgotten them). Any thread.
+// ready (after a restart it has forgotten them). Besides sessions it serves listeners, the
+// subscriptions/listen streams of modern clients (Listener). Any thread.
 class NotificationHub {
  public:
   // One downstream session as the hub sees it. Must stay alive until it has left.
@@ -53,6 +56,20 @@ class NotificationHub {
     // Whether this session's client got the URL-mode elicitation `id` of `server` (and it has
     // not completed yet); forgets it when true. Same threads and rules as Deliver.
     virtual bool TakeElicitation(const std::string& server, const std::string& id) = 0;
+  };
+
+  // A subscriptions/listen stream: a member that gets only the list changes the hub decides it
+  // may see and the updates of the URIs it subscribed to; never log lines, task status, a
+  // server's requests or elicitation completions.
+  class Listener : public Member {
+   public:
+    // The gateway is shutting down: the listen request gets its final answer, and nothing is
+    // delivered after it. Same threads and rules as Deliver.
+    virtual void End() = 0;
+    // A listener carries no server's requests: refused with kUnavailable, nothing to withdraw.
+    upstream::Withdraw Relay(const std::string& server, protocol::Message request,
+                             upstream::ReplyHandler reply) final;
+    bool TakeElicitation(const std::string&, const std::string&) final { return false; }
   };
 
   // The upstreams, for the requests the hub sends on the sessions' behalf.
@@ -75,9 +92,15 @@ class NotificationHub {
 
   // Adds the member, with no log level of its own (it gets every level).
   void Join(Member* member);
-  // Forgets the member: unsubscribes upstream where it was the last subscriber and recomputes
-  // the upstream log levels. No delivery reaches it once this returns.
+  // Adds a listener; it takes no part in log levels and is never the one member a server's
+  // request is relayed to.
+  void JoinListener(Listener* listener);
+  // Forgets the member (or listener): unsubscribes upstream where it was the last subscriber
+  // and recomputes the upstream log levels. No delivery reaches it once this returns.
   void Leave(Member* member);
+  // Ends every listener (Listener::End): the gateway is shutting down. They stay joined until
+  // they leave.
+  void EndListeners();
 
   // Records the member's subscription to `uri` on `server`. Returns whether the caller must
   // forward resources/subscribe upstream: until one upstream subscribe has succeeded (Confirm).
@@ -98,8 +121,9 @@ class NotificationHub {
 
   // A notification from an upstream, in the upstream's form.
   void FromUpstream(const std::string& server, const protocol::Message& notification);
-  // A notification of the gateway's own (list_changed) for every session.
-  void Broadcast(const protocol::Message& notification);
+  // A notification of the gateway's own (list_changed) for every session, and for every
+  // listener that may read one of the items `changed` (routes of the Catalog's items) leads to.
+  void ListChanged(const protocol::Message& notification, const std::vector<Route>& changed);
   // A server's request that no call claims, in stdio mode: relayed to the one session when
   // exactly one has joined (the one client); else nullopt, and request and reply are untouched.
   std::optional<upstream::Withdraw> RelayToOnlyMember(const std::string& server,
@@ -141,6 +165,7 @@ class NotificationHub {
   std::vector<Outgoing> queued_;  // requests decided under mutex_; guarded by send_mutex_
   std::mutex mutex_;              // guards everything below; held while delivering
   std::map<Member*, std::optional<int>> members_;  // each member's log level rank, if set
+  std::set<Listener*> listeners_;
   std::map<SubscriptionKey, Subscription> subscriptions_;
   std::map<std::string, int, std::less<>> upstream_levels_;  // the level last sent, by server
 };

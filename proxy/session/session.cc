@@ -6,6 +6,7 @@
 #include "protocol/log.h"
 #include "protocol/version.h"
 #include "protocol/rpc_errors.h"
+#include "proxy/session/cache_hints.h"
 
 #include <utility>
 #include <vector>
@@ -55,8 +56,9 @@ std::string CapabilityNeeded(const Message& request) {
 // The wire code of "resource not found" up to 2025-11-25; the modern era uses -32602.
 constexpr int kLegacyResourceNotFound = -32002;
 
-// A legacy upstream's "resource not found", as a modern client is told it.
-Status WithModernCodes(Status status) {
+// A legacy upstream's "resource not found", as a modern client is told it: -32602, with the
+// URI in data.uri.
+Status WithModernCodes(Status status, const std::string& resource_uri) {
   const Json& error = status.detail();
   if (status.code() != StatusCode::kRemote || !error.is_object() ||
       error.value("code", 0) != kLegacyResourceNotFound) {
@@ -64,6 +66,10 @@ Status WithModernCodes(Status status) {
   }
   Json modern = error;
   modern["code"] = -32602;
+  if (!resource_uri.empty()) {
+    if (!modern["data"].is_object()) modern["data"] = Json::object();
+    if (!modern["data"].contains("uri")) modern["data"]["uri"] = resource_uri;
+  }
   return Status(StatusCode::kRemote, status.message(), std::move(modern));
 }
 
@@ -82,7 +88,7 @@ void Responder::Answer(Result<Json> outcome) const {
     if (modern) MarkModernResult(result);
     return sink(protocol::MakeResult(id, std::move(result)));
   }
-  Status failed = modern ? WithModernCodes(outcome.status()) : outcome.status();
+  Status failed = modern ? WithModernCodes(outcome.status(), resource_uri) : outcome.status();
   sink(protocol::MakeError(id, protocol::ToRpcError(failed)));
 }
 
@@ -107,6 +113,7 @@ Session::Session(const SessionServices& services, ClientSink notifications,
 }
 
 Session::~Session() {
+  listens_.clear();  // each leaves the hub
   own_upstreams_.StopAll();
   services_.notifications.Leave(this);
   client_requests_->FailAll(ClientGone());
@@ -140,7 +147,8 @@ void Session::HandleModernRequest(Message request, std::shared_ptr<const ModernR
 void Session::Dispatch(Message& request, const Responder& responder) {
   auto reply = [&responder](Result<Json> outcome) { responder.Answer(std::move(outcome)); };
   const RequestMethod* method = FindMethod(request.method);
-  if (method == nullptr || (responder.modern && method->legacy_only)) {
+  if (method == nullptr || (responder.modern && method->legacy_only) ||
+      (!responder.modern && method->modern_only)) {
     return reply(MethodNotFound(request.method));
   }
   Json params = request.params.is_object() ? std::move(request.params) : Json::object();
@@ -149,7 +157,7 @@ void Session::Dispatch(Message& request, const Responder& responder) {
     case MethodHandler::kInitialize:
       return reply(Initialize(params));
     case MethodHandler::kDiscover:
-      return reply(Discover());
+      return reply(WithHints(Discover(), DiscoverHints(services_.catalog, access_), responder));
     case MethodHandler::kPing:
       return reply(Json::object());
     case MethodHandler::kSetLogLevel:
@@ -164,6 +172,8 @@ void Session::Dispatch(Message& request, const Responder& responder) {
       return RouteTask(request, std::move(params), responder);
     case MethodHandler::kTaskList:
       return ListTasks(responder);
+    case MethodHandler::kListen:
+      return OpenListen(params, responder);
   }
 }
 
@@ -192,6 +202,7 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
       return reply(*rejected);
     }
   }
+  const std::string requested = RequestedItem(method, params);
   params = RewriteForUpstream(method, std::move(params), route->name);
   if (method.handler == MethodHandler::kSubscribe) {
     return Subscribe(request, responder, route->server, std::move(params));
@@ -203,8 +214,16 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
     return Forward(request, CreatingTask(responder, route->server), route->server,
                    std::move(params));
   }
-  if (responder.modern && method.asks_for_input) {
-    return ForwardModern(request, responder, route->server, std::move(params));
+  if (responder.modern) {
+    Responder answering = responder;
+    if (method.cacheable) {
+      answering = HintingReads(responder, IsRetry(params));
+      answering.resource_uri = requested;
+    }
+    if (method.asks_for_input) {
+      return ForwardModern(request, answering, route->server, std::move(params));
+    }
+    return Forward(request, answering, route->server, std::move(params));
   }
   Forward(request, responder, route->server, std::move(params));
 }
@@ -215,12 +234,14 @@ void Session::AnswerList(const ListMethod& list, const Responder& responder) {
   if (access_.ReadsEverything()) {
     std::shared_ptr<const std::string> text = catalog.ListResultText(list.list);
     if (responder.modern) {
-      text = std::make_shared<const std::string>(MarkModernResultText(*text));
+      text = std::make_shared<const std::string>(MarkModernResultText(
+          WithCacheHintsText(*text, ListHints(catalog, list.list, access_))));
     }
     return responder.sink(protocol::MakeSerializedResult(responder.id, std::move(text)));
   }
   auto resolve = [&catalog, &list](std::string_view name) { return (catalog.*list.resolve)(name); };
-  responder.Answer(Json{{list.field, access_.Filter((catalog.*list.items)(), list.key, resolve)}});
+  Json result{{list.field, access_.Filter((catalog.*list.items)(), list.key, resolve)}};
+  responder.Answer(WithHints(std::move(result), ListHints(catalog, list.list, access_), responder));
 }
 
 Status Session::RateLimit(const RequestMethod& method, const Route& route) {
@@ -489,6 +510,7 @@ void Session::TellRootsChanged() {
 void Session::CancelRequest(const Json& params) {
   if (!params.is_object() || !params.contains("requestId")) return;
   const std::string key = params["requestId"].dump();
+  if (EndListen(key)) return;
   const std::string reason = protocol::StringOr(params, "reason", "cancelled by the client");
   upstream::UpstreamPtr upstream;
   upstream::CallId call_id = -1;
@@ -516,6 +538,12 @@ void Session::CancelAll(const std::string& reason) {
     }
   }
   for (auto& [upstream, call_id] : calls) upstream->Cancel(call_id, reason);
+  std::map<std::string, std::shared_ptr<Listen>> listens;
+  {
+    std::lock_guard lock(mutex_);
+    listens.swap(listens_);
+  }
+  listens.clear();  // each leaves the hub, outside mutex_
   client_requests_->FailAll(ClientGone());
 }
 

@@ -5,7 +5,9 @@
 #include "proxy/observe/audit_log.h"
 #include "proxy/routing/methods.h"
 #include "proxy/session/bridged_call.h"
+#include "proxy/session/cache_hints.h"
 #include "proxy/session/client_requests.h"
+#include "proxy/session/listen.h"
 #include "proxy/session/modern_request.h"
 #include "proxy/session/own_upstreams.h"
 #include "proxy/session/session_services.h"
@@ -32,6 +34,8 @@ struct Responder {
   RequestCounter counter;             // counts the answer by method and outcome
   // Set for a request of the modern era (README "Protocol eras"); null for a legacy one.
   std::shared_ptr<const ModernRequest> modern;
+  // The resource URI a modern request names: its "not found" error names it in data.uri.
+  std::string resource_uri;
   // Sends the result, or the error ToRpcError makes of the status, under id. A modern request's
   // result is marked as such (MarkModernResult), and its "resource not found" error gets the
   // modern code.
@@ -76,8 +80,8 @@ class Session : public NotificationHub::Member {
   // was initialized on another replica (its signed id says so). Any thread.
   void MarkInitialized();
 
-  // Cancels every forwarded request still waiting for its upstream (the client has gone); they
-  // get no answer. Any thread.
+  // Cancels every forwarded request still waiting for its upstream and ends every listen (the
+  // client has gone); they get no answer. Any thread.
   void CancelAll(const std::string& reason);
 
   // Blocks until no forwarded request is waiting for its upstream, or until the deadline.
@@ -184,11 +188,33 @@ class Session : public NotificationHub::Member {
   // tasks/list: the caller's tasks, as each upstream holding some lists them.
   void ListTasks(const Responder& responder);
   void CancelRequest(const protocol::Json& params);
+  // Caching hints (session_caching.cc, README "Caching"): a modern client's cacheable result
+  // gets `hints`; a legacy one's is left as it is.
+  static protocol::Json WithHints(protocol::Json result, const CacheHints& hints,
+                                  const Responder& responder);
+  // The responder of a modern client's resources/read: its complete result gets the upstream's
+  // hints as ReadHints makes them, or those of a retry (`retry`: the request carried
+  // inputResponses or requestState).
+  Responder HintingReads(const Responder& responder, bool retry) const;
+  // subscriptions/listen (session_listen.cc, README "Notifications"): acknowledges what the
+  // gateway honours, subscribes upstream to the URIs the caller may subscribe to, and keeps the
+  // stream until the client cancels it, the session ends or the gateway shuts down.
+  void OpenListen(const protocol::Json& params, const Responder& responder);
+  // The routes of the URIs the caller may subscribe to (resources/subscribe's check and rate
+  // limit); `uris` keeps just those.
+  std::vector<Route> ListenableUris(std::vector<std::string>& uris);
+  // Counted by the hub like a session's subscribe: only the first subscriber reaches upstream.
+  void SubscribeForListen(Listen& listen, const Route& route);
+  // Ends the listen of the client's id `key` (JSON text), without an answer; false when there
+  // is none.
+  bool EndListen(const std::string& key);
 
   const SessionServices services_;
   ClientSink notifications_;
   const Access access_;
   std::mutex mutex_;
+  // The open listens by the client's id as JSON text; each borrows access_. Guarded by mutex_.
+  std::map<std::string, std::shared_ptr<Listen>> listens_;
   std::condition_variable idle_;             // notified when in_flight_ shrinks
   bool initialized_ = false;                 // guarded by mutex_
   std::string revision_;                     // negotiated by initialize; guarded by mutex_

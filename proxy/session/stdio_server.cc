@@ -56,6 +56,7 @@ void StdioServer::Run() {
     }
   }
   log::Info("input ended; answering the requests already read, then shutting down");
+  services_.notifications.EndListeners();
   workers.Shutdown();  // the queued requests are dispatched first
   const std::chrono::milliseconds drain_timeout = settings_.drain_timeout;
   if (!session.WaitForIdle(std::chrono::steady_clock::now() + drain_timeout)) {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -384,28 +385,42 @@ TEST_CASE("Catalog routes a resource by its canonical URI, listed or requested")
                "Invalid resource URI: \"..\" above the root: file:///pub/../../etc/shadow");
 }
 
-TEST_CASE("Catalog reports which lists an update changed") {
+std::vector<std::string> RouteNames(const std::vector<Route>& routes) {
+  std::vector<std::string> names;
+  for (const Route& route : routes) names.push_back(route.server + "/" + route.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_CASE("Catalog reports which lists an update changed, and the items it changed") {
   Catalog catalog({});
   auto offer = std::make_shared<Offer>(*Tools({"t"}));
   CatalogChanges added = catalog.Update("s", offer);
-  CHECK(added.tools);
-  CHECK_FALSE(added.prompts);
-  CHECK_FALSE(added.resources);
+  CHECK(RouteNames(added.tools) == std::vector<std::string>{"s/t"});
+  CHECK(added.prompts.empty());
+  CHECK(added.resources.empty());
 
   CHECK_FALSE(catalog.Update("s", std::make_shared<Offer>(*offer)).any());
 
   auto with_resource = std::make_shared<Offer>(*offer);
   with_resource->resource_templates.push_back({{"uriTemplate", "x://{id}"}, {"name", "x"}});
   CatalogChanges resources_only = catalog.Update("s", with_resource);
-  CHECK(resources_only.resources);
-  CHECK_FALSE(resources_only.tools);
+  CHECK(RouteNames(resources_only.resources) == std::vector<std::string>{"s/x://{id}"});
+  CHECK(resources_only.tools.empty());
+
+  // A changed item is reported once; an unchanged one of the same server is not.
+  auto changed = std::make_shared<Offer>(*Tools({"t", "u"}));
+  (void)catalog.Update("s", changed);
+  changed = std::make_shared<Offer>(*changed);
+  changed->tools[1]["description"] = "new";
+  CHECK(RouteNames(catalog.Update("s", changed).tools) == std::vector<std::string>{"s/u"});
 }
 
 TEST_CASE("Catalog reports a removed server as a change and forgets its items") {
   Catalog catalog({});
   (void)catalog.Update("s", Tools({"t"}));
   CatalogChanges removed = catalog.Update("s", nullptr);
-  CHECK(removed.tools);
+  CHECK(RouteNames(removed.tools) == std::vector<std::string>{"s/t"});
   CHECK(catalog.Tools().empty());
   CheckUnknown(catalog.ResolveTool("s__t"), "Unknown tool: s__t");
   CHECK_FALSE(catalog.Update("s", nullptr).any());
@@ -415,7 +430,8 @@ TEST_CASE("Catalog reports a change when another server's update frees a clashin
   Catalog catalog({});
   (void)catalog.Update("a", Tools({"_c"}));
   (void)catalog.Update("a_", Tools({"c"}));
-  CHECK(catalog.Update("a", nullptr).tools);
+  CHECK(RouteNames(catalog.Update("a", nullptr).tools) ==
+        std::vector<std::string>{"a/_c", "a_/c"});
   CheckRoute(catalog.ResolveTool("a___c"), "a_", "c");
 }
 

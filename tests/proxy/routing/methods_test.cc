@@ -45,7 +45,7 @@ constexpr std::string_view kLegacyOnlyClientRequests[] = {
     "resources/unsubscribe", "tasks/result", "tasks/list"};
 
 // Those the gateway neither answers nor routes: a client gets -32601 for them.
-const std::vector<std::string_view> kNotHandled = {"subscriptions/listen"};
+const std::vector<std::string_view> kNotHandled = {};
 
 const RequestMethod& Row(std::string_view name) {
   const RequestMethod* row = FindMethod(name);
@@ -97,6 +97,17 @@ TEST_CASE("The table has a row for every client request of the spec but those no
                              std::end(kLegacyOnlyClientRequests);
     CHECK_MESSAGE(row.legacy_only == legacy_only, row.name);
   }
+}
+
+TEST_CASE("Discover, the lists and resources/read carry caching hints; a listen is the session's") {
+  CHECK(RowsWhere([](const RequestMethod& row) { return row.cacheable; }) ==
+        std::vector<std::string_view>{"server/discover", "tools/list", "prompts/list",
+                                      "resources/list", "resources/templates/list",
+                                      "resources/read"});
+  CHECK(RowsWhere([](const RequestMethod& row) { return row.modern_only; }) ==
+        std::vector<std::string_view>{"subscriptions/listen"});
+  CHECK(Row("subscriptions/listen").handler == MethodHandler::kListen);
+  CHECK(Row("subscriptions/listen").item == MethodItem::kNone);
 }
 
 TEST_CASE("FindMethod finds a row by its exact name, and nothing for any other") {

@@ -263,15 +263,61 @@ TEST_CASE("NotificationHub gives a reconnected upstream the subscriptions and le
                           {"a", "resources/subscribe", {{"uri", "file:///one"}}}});
 }
 
-TEST_CASE("NotificationHub broadcasts list_changed to every session") {
+TEST_CASE("NotificationHub tells list_changed to every session") {
   Hub h;
   FakeMember& full = h.Join("full");
   FakeMember& none = h.Join("none");
-  h.hub.Broadcast(protocol::MakeNotification("notifications/tools/list_changed"));
+  h.hub.ListChanged(protocol::MakeNotification("notifications/tools/list_changed"), {{"a", "x"}});
   CHECK(full.got.size() == 1);
   CHECK(none.got.size() == 1);
   h.hub.FromUpstream("a", protocol::MakeNotification("notifications/other"));
   CHECK(full.got.size() == 1);
+}
+
+struct FakeListener : NotificationHub::Listener {
+  FakeListener(const policy::Permissions& permissions, const std::string& key)
+      : permissions_access(permissions, {key, "", ""}) {}
+  const Access& access() const override { return permissions_access; }
+  void Deliver(const Message& notification) override { got.push_back(notification); }
+  void End() override { ++ended; }
+  Access permissions_access;
+  std::vector<Message> got;
+  int ended = 0;
+};
+
+TEST_CASE("NotificationHub gives a listener list changes and its updates, never log lines") {
+  Hub h;
+  FakeListener listener(h.permissions, "full");
+  h.hub.JoinListener(&listener);
+  FakeMember& session = h.Join("full");
+  h.hub.FromUpstream("a", LogLine("error"));
+  CHECK(listener.got.empty());
+  CHECK(session.got.size() == 1);
+  h.hub.ListChanged(protocol::MakeNotification("notifications/tools/list_changed"),
+                    {{"a", "echo"}});
+  CHECK(listener.got.size() == 1);
+  CHECK(h.hub.Subscribe(&listener, "a", "file:///one"));
+  h.hub.FromUpstream("a", Updated("file:///one"));
+  CHECK(listener.got.size() == 2);
+  CHECK(session.got.size() == 2);  // its list change; not the update it never subscribed to
+  h.hub.EndListeners();
+  CHECK(listener.ended == 1);
+  h.upstreams.sent.clear();
+  h.hub.Leave(&listener);
+  CHECK(h.upstreams.sent ==
+        std::vector<Sent>{{"a", "resources/unsubscribe", {{"uri", "file:///one"}}}});
+  h.hub.EndListeners();
+  CHECK(listener.ended == 1);
+}
+
+TEST_CASE("NotificationHub never relays a server's request to a listener") {
+  Hub h;
+  FakeListener listener(h.permissions, "full");
+  h.hub.JoinListener(&listener);
+  FakeMember& session = h.Join("full");
+  CHECK(h.hub.RelayToOnlyMember("a", protocol::MakeRequest(7, "roots/list"), nullptr));
+  CHECK(session.relayed.size() == 1);
+  h.hub.Leave(&listener);
 }
 
 TEST_CASE("NotificationHub relays a request no call claims only when one session has joined") {
