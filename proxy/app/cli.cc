@@ -6,6 +6,7 @@
 #include "proxy/access/report.h"
 #include "proxy/access/caller.h"
 #include "proxy/config/config.h"
+#include "proxy/config/http.h"
 #include "proxy/app/config_report.h"
 #include "proxy/app/gateway.h"
 #include "proxy/app/http_server.h"
@@ -66,9 +67,7 @@ int ClaimStdoutForProtocol() {
 
 // gateway.session_secret, else MCPGW_SESSION_SECRET, else a random one for this process only.
 std::string SessionSecret(const GatewaySettings& settings) {
-  if (!settings.session_secret.empty()) return settings.session_secret;
-  const char* from_env = std::getenv("MCPGW_SESSION_SECRET");
-  if (from_env != nullptr && *from_env != '\0') return from_env;
+  if (std::string shared = SharedSessionSecret(settings); !shared.empty()) return shared;
   log::Info("no gateway.session_secret or MCPGW_SESSION_SECRET: using a random secret, so "
             "sessions work on this replica only");
   return SessionTokens::RandomSecret();

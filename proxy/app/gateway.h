@@ -3,6 +3,7 @@
 #include "proxy/access/argument_validator.h"
 #include "proxy/access/rate_limiter.h"
 #include "proxy/config/config.h"
+#include "proxy/config/http.h"
 #include "proxy/config/registry.h"
 #include "proxy/observe/audit_log.h"
 #include "proxy/observe/metrics.h"
@@ -83,9 +84,13 @@ class Gateway : public upstream::UpstreamObserver, public Registry::Target {
   std::mutex client_mutex_;
   protocol::Json client_capabilities_;  // guarded by client_mutex_
   bool one_client_ = false;             // guarded by client_mutex_
-  const SessionServices session_services_{catalog_,      upstreams_, config_.permissions,
-                                          rate_limiter_, arguments_, audit_,
-                                          metrics_,      hub_,       tasks_};
+  HeldCalls held_calls_{{config_.gateway.held_call_timeout, config_.gateway.max_held_calls_per_key,
+                         config_.gateway.max_held_calls}};
+  const RequestStates request_states_{SharedSessionSecret(config_.gateway)};
+  const SessionServices session_services_{catalog_,    upstreams_,      config_.permissions,
+                                          rate_limiter_, arguments_,    audit_,
+                                          metrics_,    hub_,            tasks_,
+                                          held_calls_, request_states_};
 };
 
 }  // namespace mcpgw::proxy

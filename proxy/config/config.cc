@@ -114,7 +114,8 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
                            "session_secret", "allowed_origins", "allowed_hosts", "tls_cert",
                            "tls_key", "drain_timeout_ms", "sse_keepalive_ms", "session_lifetime_ms",
                            "session_idle_timeout_ms", "max_sessions", "http_max_header_bytes",
-                           "http_max_headers", "http_header_timeout_ms", "http_body_timeout_ms"});
+                           "http_max_headers", "http_header_timeout_ms", "http_body_timeout_ms",
+                           "held_call_timeout_ms", "max_held_calls_per_key", "max_held_calls"});
   if (!keys.ok()) return keys;
   FieldReader f(*gateway, "gateway", env);
   f.String("separator", out.separator, IsNameChars, "a non-empty string of A-Z a-z 0-9 _ -");
@@ -136,6 +137,15 @@ Status ParseGateway(const Json& doc, const EnvLookup& env, const std::filesystem
     out.max_json_depth = *v;
   }
   if (auto v = f.Integer("workers", 1, 256, "an integer from 1 to 256")) out.workers = *v;
+  if (auto v = f.Integer("held_call_timeout_ms", 1, kMaxMillis, kPositiveMillis)) {
+    out.held_call_timeout = std::chrono::milliseconds(*v);
+  }
+  if (auto v = f.Integer("max_held_calls_per_key", 1, 1000000, "an integer from 1 to 1000000")) {
+    out.max_held_calls_per_key = *v;
+  }
+  if (auto v = f.Integer("max_held_calls", 1, 1000000, "an integer from 1 to 1000000")) {
+    out.max_held_calls = *v;
+  }
   if (!f.status().ok()) return f.status();
   return ParseHttpSettings(*gateway, env, base_dir, out);
 }

@@ -33,6 +33,11 @@ struct GatewaySettings {
   // upstreams, the admin API, token endpoints); deeper messages are refused as invalid.
   std::size_t max_json_depth = protocol::kDefaultMaxJsonDepth;
   std::size_t workers = 8;  // downstream requests handled at once
+  // Modern clients' calls held while they gather input (README "Input required"): the longest
+  // wait for the retry, and how many may wait per key and in all.
+  std::chrono::milliseconds held_call_timeout{60000};
+  std::size_t max_held_calls_per_key = 64;
+  std::size_t max_held_calls = 1024;
   // HTTP mode (README "HTTP mode").
   std::string session_secret;  // signs session ids; empty: MCPGW_SESSION_SECRET, else random
   std::vector<std::string> allowed_origins;  // e.g. "https://app.example.com"

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace mcpgw::proxy {
 namespace {
 
@@ -72,6 +74,12 @@ Status ParseHttpSettings(const Json& gateway, const EnvLookup& env,
   out.tls_cert = ResolveCwd(out.tls_cert, base_dir);  // relative to the config file, like cwd
   out.tls_key = ResolveCwd(out.tls_key, base_dir);
   return Status::Ok();
+}
+
+std::string SharedSessionSecret(const GatewaySettings& settings) {
+  if (!settings.session_secret.empty()) return settings.session_secret;
+  const char* from_env = std::getenv("MCPGW_SESSION_SECRET");
+  return from_env == nullptr ? "" : from_env;
 }
 
 }  // namespace mcpgw::proxy

@@ -4,6 +4,7 @@
 #include "proxy/config/config.h"
 
 #include <filesystem>
+#include <string>
 
 namespace mcpgw::proxy {
 
@@ -13,5 +14,9 @@ namespace mcpgw::proxy {
 // the first bad field. Never throws; any thread.
 protocol::Status ParseHttpSettings(const protocol::Json& gateway, const EnvLookup& env,
                                    const std::filesystem::path& base_dir, GatewaySettings& out);
+
+// The secret replicas share (session ids, requestState): gateway.session_secret, else the
+// environment's MCPGW_SESSION_SECRET; empty when neither is set. Any thread.
+std::string SharedSessionSecret(const GatewaySettings& settings);
 
 }  // namespace mcpgw::proxy

@@ -1,5 +1,7 @@
 #include "proxy/http/session_token.h"
 
+#include "protocol/base64url.h"
+
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -13,39 +15,11 @@
 namespace mcpgw::proxy {
 namespace {
 
+using protocol::Base64UrlDecode;
+using protocol::Base64UrlEncode;
 using protocol::Json;
 using protocol::Status;
 using protocol::StatusCode;
-
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) out += kAlphabet[(buffer >> (bits -= 6)) & 0x3f];
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (6 - bits)) & 0x3f];
-  return out;
-}
-
-// Unpadded base64url; false for any other character or a dangling 6-bit group.
-bool Base64UrlDecode(std::string_view text, std::string& out) {
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    std::size_t value = kAlphabet.find(c);
-    if (value == std::string_view::npos) return false;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) out += static_cast<char>((buffer >> (bits -= 8)) & 0xff);
-  }
-  return bits < 6;
-}
 
 std::string RandomBytes(std::size_t count) {
   std::string bytes(count, '\0');
@@ -124,16 +98,16 @@ protocol::Result<SessionClaims> SessionTokens::VerifySignature(std::string_view 
   std::size_t dot = token.find('.');
   if (dot == std::string_view::npos) return Invalid("no signature");
   std::string_view payload = token.substr(0, dot);
-  std::string signature;
-  if (!Base64UrlDecode(token.substr(dot + 1), signature)) return Invalid("bad encoding");
+  std::optional<std::string> signature = Base64UrlDecode(token.substr(dot + 1));
+  if (!signature) return Invalid("bad encoding");
   std::string expected = Sign(payload);
-  if (signature.size() != expected.size() ||
-      CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
+  if (signature->size() != expected.size() ||
+      CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
     return Invalid("bad signature");
   }
-  std::string text;
-  if (!Base64UrlDecode(payload, text)) return Invalid("bad encoding");
-  Json body = Json::parse(text, nullptr, false);
+  std::optional<std::string> text = Base64UrlDecode(payload);
+  if (!text) return Invalid("bad encoding");
+  Json body = Json::parse(*text, nullptr, false);
   if (!body.is_object() || !IsStringMember(body, "sid") || !IsStringMember(body, "v") ||
       !IsStringMember(body, "p") || !IsIntegerMember(body, "iat") ||
       !IsIntegerMember(body, "exp")) {

@@ -74,6 +74,9 @@ struct RequestMethod {
   // May be task-augmented (params.task): a CreateTaskResult's task is registered under an id of
   // the gateway's (README "Tasks").
   bool creates_task = false;
+  // May answer a modern client input_required (multi round-trip requests): the server's
+  // requests for it become the client's input requests (README "Input required").
+  bool asks_for_input = false;
   // Exists in the legacy era only (README "Protocol eras"): a modern request for it gets
   // MethodNotFound.
   bool legacy_only = false;
@@ -108,7 +111,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .rate_limited = true,
      .audit = AuditKind::kAlways,
      .calls_tool = true,
-     .creates_task = true},
+     .creates_task = true,
+     .asks_for_input = true},
     {.name = "prompts/list",
      .handler = MethodHandler::kList,
      .list = &kPromptsList,
@@ -117,7 +121,8 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .handler = MethodHandler::kForward,
      .item = MethodItem::kPrompt,
      .rate_limited = true,
-     .audit = AuditKind::kAlways},
+     .audit = AuditKind::kAlways,
+     .asks_for_input = true},
     {.name = "resources/list",
      .handler = MethodHandler::kList,
      .list = &kResourcesList,
@@ -131,6 +136,7 @@ inline constexpr RequestMethod kRequestMethods[] = {
      .item = MethodItem::kResource,
      .rate_limited = true,
      .audit = AuditKind::kAlways,
+     .asks_for_input = true,
      .cacheable = true},
     {.name = "resources/subscribe",
      .handler = MethodHandler::kSubscribe,

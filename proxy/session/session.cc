@@ -214,11 +214,16 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
     return Forward(request, CreatingTask(responder, route->server), route->server,
                    std::move(params));
   }
-  if (responder.modern && method.cacheable) {
-    const bool retry = IsRetry(params);
-    Responder reading = HintingReads(responder, retry);
-    reading.resource_uri = requested;
-    return Forward(request, reading, route->server, std::move(params));
+  if (responder.modern) {
+    Responder answering = responder;
+    if (method.cacheable) {
+      answering = HintingReads(responder, IsRetry(params));
+      answering.resource_uri = requested;
+    }
+    if (method.asks_for_input) {
+      return ForwardModern(request, answering, route->server, std::move(params));
+    }
+    return Forward(request, answering, route->server, std::move(params));
   }
   Forward(request, responder, route->server, std::move(params));
 }
@@ -349,13 +354,7 @@ void Session::Forward(const Message& request, const Responder& responder, const 
                          {{"server", server}}));
   }
   const std::string key = request.id.dump();
-  {
-    std::lock_guard lock(mutex_);
-    if (!in_flight_.emplace(key, InFlight{upstream}).second) {
-      return refuse(
-          Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use"));
-    }
-  }
+  if (Status reserved = Reserve(key, upstream); !reserved.ok()) return refuse(reserved);
   upstream::CallHooks hooks = HooksFor(server, params, responder);
   ForwardedCall counted = services_.metrics.StartCall(server, request.method);
   upstream::CallId call_id = upstream->Call(
@@ -363,16 +362,26 @@ void Session::Forward(const Message& request, const Responder& responder, const 
       [this, key, responder, counted, settled = std::move(settled)](Result<Json> outcome) {
         counted.Finish();
         if (settled) settled(outcome.ok());
-        {
-          std::lock_guard lock(mutex_);
-          in_flight_.erase(key);
-        }
-        idle_.notify_all();
+        Release(key);
         // A cancelled request gets no answer (the client has stopped waiting for one).
         if (outcome.status().code() != StatusCode::kCancelled) responder.Answer(std::move(outcome));
       },
       std::move(hooks));
   RecordCallId(key, *upstream, call_id);
+}
+
+Status Session::Reserve(const std::string& key, upstream::UpstreamPtr upstream) {
+  std::lock_guard lock(mutex_);
+  if (in_flight_.emplace(key, InFlight{std::move(upstream)}).second) return Status::Ok();
+  return Status(StatusCode::kInvalidMessage, "request id " + key + " is already in use");
+}
+
+void Session::Release(const std::string& key) {
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(key);
+  }
+  idle_.notify_all();
 }
 
 upstream::CallHooks Session::HooksFor(const std::string& server, const Json& params,
@@ -406,8 +415,20 @@ upstream::CallHooks Session::HooksFor(const std::string& server, const Json& par
   return hooks;
 }
 
+// Only a legacy client initializes; a modern one takes no requests from servers (its calls'
+// own requests become input_required, README "Input required (modern clients)").
 upstream::Withdraw Session::Relay(const std::string& server, Message request,
                                   upstream::ReplyHandler reply) {
+  bool legacy = false;
+  {
+    std::lock_guard lock(mutex_);
+    legacy = initialized_;
+  }
+  if (!legacy) {
+    log::Info("[{}] refused {}: the client speaks the modern era", server, request.method);
+    reply(Status(StatusCode::kNotFound, "Method not found: " + request.method));
+    return nullptr;
+  }
   return RelayToClient(server, std::move(request), std::move(reply), notifications_);
 }
 

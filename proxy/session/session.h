@@ -4,6 +4,7 @@
 #include "proxy/access/access.h"
 #include "proxy/observe/audit_log.h"
 #include "proxy/routing/methods.h"
+#include "proxy/session/bridged_call.h"
 #include "proxy/session/cache_hints.h"
 #include "proxy/session/client_requests.h"
 #include "proxy/session/listen.h"
@@ -94,7 +95,8 @@ class Session : public NotificationHub::Member {
   const Access& access() const override { return access_; }
   // Forwards what the hub decided this session gets, once the client has sent initialize.
   void Deliver(const protocol::Message& notification) override;
-  // Relays a server's request that is this session's (stdio mode) to the client.
+  // Relays a server's request that is this session's (stdio mode) to the client; a client that
+  // has not initialized (a modern one) takes none: the server gets -32601 at once.
   upstream::Withdraw Relay(const std::string& server, protocol::Message request,
                            upstream::ReplyHandler reply) override;
   bool TakeElicitation(const std::string& server, const std::string& id) override;
@@ -104,7 +106,7 @@ class Session : public NotificationHub::Member {
   struct InFlight {
     upstream::UpstreamPtr upstream;  // kept alive while the call waits, even once removed
     upstream::CallId call_id = -1;  // -1 until Upstream::Call has returned
-    std::optional<std::string> cancel_reason;  // set: cancel once Upstream::Call has returned
+    std::optional<std::string> cancel_reason{};  // set: cancel once Upstream::Call has returned
   };
   using Reply = std::function<void(protocol::Result<protocol::Json>)>;
 
@@ -135,6 +137,22 @@ class Session : public NotificationHub::Member {
   void Forward(const protocol::Message& request, const Responder& responder,
                const std::string& server, protocol::Json params,
                std::function<void(bool accepted)> settled = nullptr);
+  // Marks the client's request `key` as waiting for `upstream` (null: not yet known);
+  // kInvalidMessage when that id is already in use. Release ends it.
+  protocol::Status Reserve(const std::string& key, upstream::UpstreamPtr upstream);
+  void Release(const std::string& key);
+  // A modern client's tools/call, prompts/get or resources/read (session_input.cc, README "Input
+  // required (modern clients)"): a retry's requestState is opened and resumes the call it
+  // names, or unwrapped for the modern upstream that issued it; anything else starts a call.
+  void ForwardModern(const protocol::Message& request, const Responder& responder,
+                     const std::string& server, protocol::Json params);
+  void StartBridged(const protocol::Message& request, const Responder& responder,
+                    const std::string& server, protocol::Json params, std::string digest);
+  void ResumeHeld(const protocol::Message& request, const Responder& responder,
+                  const std::string& held_id, const protocol::Json& params);
+  // The client's request `key` as one attempt of a bridged call.
+  BridgedCall::Attempt AttemptFor(const std::string& key, const Responder& responder,
+                                  const protocol::Json& params);
   // resources/subscribe and resources/unsubscribe, counted per session by the hub: only the
   // first subscribe (until one succeeds) and the last unsubscribe reach the upstream.
   void Subscribe(const protocol::Message& request, const Responder& responder,
