@@ -38,13 +38,14 @@ const char* NameField(const std::string& method) {
 ModernEnvelope::ModernEnvelope(std::string revision, Json client_capabilities)
     : revision_(std::move(revision)), client_capabilities_(std::move(client_capabilities)) {}
 
-Json ModernEnvelope::Stamp(Json params) const {
+Json ModernEnvelope::Stamp(Json params, const Json& client_capabilities) const {
   if (params.is_null()) params = Json::object();
   if (!params.is_object()) return params;
   Json& meta = params["_meta"];
   if (!meta.is_object()) meta = Json::object();
   meta[protocol::kMetaProtocolVersion] = revision_;
-  meta[protocol::kMetaClientCapabilities] = client_capabilities_;
+  meta[protocol::kMetaClientCapabilities] =
+      client_capabilities.is_null() ? client_capabilities_ : client_capabilities;
   meta[protocol::kMetaClientInfo] = GatewayClientInfo();
   std::lock_guard lock(mutex_);
   if (!log_level_.empty()) meta[protocol::kMetaLogLevel] = log_level_;

@@ -18,8 +18,10 @@ class ModernEnvelope {
   const std::string& revision() const { return revision_; }
 
   // params with the envelope merged into its _meta (whatever _meta already held, a
-  // progressToken say, stays); null params become an object.
-  protocol::Json Stamp(protocol::Json params) const;
+  // progressToken say, stays); null params become an object. `client_capabilities`, when not
+  // null, replaces the gateway's own (a modern client's, for its call).
+  protocol::Json Stamp(protocol::Json params,
+                       const protocol::Json& client_capabilities = nullptr) const;
 
   // From now on, requests carry io.modelcontextprotocol/logLevel = level.
   void SetLogLevel(std::string level);

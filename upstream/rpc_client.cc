@@ -81,6 +81,7 @@ CallId RpcClient::CallWithin(std::chrono::milliseconds timeout, std::string meth
                              ReplyHandler on_reply, CallHooks hooks, CallId id) {
   if (id == 0) id = pending_.NextId();
   HeaderList headers = hooks.forward_headers;
+  const Json client_capabilities = hooks.client_capabilities;
   PendingCall call{id, method, std::move(on_reply), std::move(hooks), {}, timeout,
                    Clock::now() + timeout};
   Json token;
@@ -92,7 +93,9 @@ CallId RpcClient::CallWithin(std::chrono::milliseconds timeout, std::string meth
     if (params.is_null()) params = Json::object();
     if (params.is_object()) params["_meta"]["progressToken"] = std::move(token);
   }
-  if (auto envelope = Envelope()) params = envelope->Stamp(std::move(params));
+  if (auto envelope = Envelope()) {
+    params = envelope->Stamp(std::move(params), client_capabilities);
+  }
   if (!Send(protocol::MakeRequest(id, std::move(method), std::move(params)), headers).ok()) {
     if (auto unsent = pending_.Take(id)) Reply(*unsent, Unavailable("is not connected"));
   }

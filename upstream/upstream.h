@@ -72,6 +72,10 @@ struct CallHooks {
   // Extra HTTP headers sent with the request to a Streamable HTTP upstream (a client's
   // Mcp-Param-* headers); other transports ignore them.
   HeaderList forward_headers;
+  // Set: the client capabilities a modern upstream is told for this call (a modern client's
+  // own, declared on the request), so that it asks only for input the client can give. Null:
+  // the gateway's (UpstreamObserver::ClientCapabilities).
+  protocol::Json client_capabilities;
 };
 
 // Receives what an upstream reports. Called on the upstream's own threads; implementations must

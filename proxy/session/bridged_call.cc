@@ -59,6 +59,7 @@ upstream::CallHooks BridgedCall::Hooks() {
     if (auto self = weak.lock()) self->OnProgress(std::move(progress));
   };
   hooks.client_takes_input_required = true;
+  hooks.client_capabilities = origin_.client_capabilities;
   std::lock_guard lock(mutex_);
   if (attempt_) hooks.progress_token = attempt_->progress_token;
   return hooks;

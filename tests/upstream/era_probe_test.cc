@@ -94,6 +94,10 @@ TEST_CASE("ModernEnvelope merges into the params' own _meta") {
   CHECK_FALSE(stamped["_meta"].contains(protocol::kMetaLogLevel));
   envelope.SetLogLevel("warning");
   CHECK(envelope.Stamp(nullptr)["_meta"][protocol::kMetaLogLevel] == "warning");
+  // A modern client's own capabilities, for its call, replace the gateway's.
+  Json elicitation_only = {{"elicitation", Json::object()}};
+  CHECK(envelope.Stamp(nullptr, elicitation_only)["_meta"][protocol::kMetaClientCapabilities] ==
+        elicitation_only);
 }
 
 TEST_CASE("ModernHeaders: version, method and name; a name that is not plain ASCII in base64") {
