@@ -55,17 +55,19 @@ std::string CapabilityNeeded(const Message& request) {
 
 // The wire code of "resource not found" up to 2025-11-25; the modern era uses -32602.
 constexpr int kLegacyResourceNotFound = -32002;
+constexpr int kInvalidParams = -32602;
 
-// A legacy upstream's "resource not found", as a modern client is told it: -32602, with the
-// URI in data.uri.
+// A server's "resource not found" (-32002 up to 2025-11-25, -32602 since), as a modern client
+// is told it: -32602, with the URI in data.uri.
 Status WithModernCodes(Status status, const std::string& resource_uri) {
   const Json& error = status.detail();
-  if (status.code() != StatusCode::kRemote || !error.is_object() ||
-      error.value("code", 0) != kLegacyResourceNotFound) {
+  const int code = error.is_object() ? error.value("code", 0) : 0;
+  if (status.code() != StatusCode::kRemote ||
+      (code != kLegacyResourceNotFound && (code != kInvalidParams || resource_uri.empty()))) {
     return status;
   }
   Json modern = error;
-  modern["code"] = -32602;
+  modern["code"] = kInvalidParams;
   if (!resource_uri.empty()) {
     if (!modern["data"].is_object()) modern["data"] = Json::object();
     if (!modern["data"].contains("uri")) modern["data"]["uri"] = resource_uri;
