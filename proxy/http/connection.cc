@@ -38,8 +38,10 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 // oversized body) is read and dropped for this long, up to this much, before the socket closes:
 // closing with unread bytes sends a reset, which can make the client lose the answer. A client
 // stops sending once it sees the answer and the end of the stream, typically well within this.
+// Loopback carries 64 MiB in a few tens of milliseconds, less than a busy client may take to
+// notice the answer: the byte bound is set well above what the time allows on a slow link.
 constexpr std::chrono::milliseconds kLingerTime{1000};
-constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
+constexpr std::size_t kLingerBytes = 512 * 1024 * 1024;
 constexpr std::size_t kReadSize = 16 * 1024;
 
 const char* Reason(int status) {

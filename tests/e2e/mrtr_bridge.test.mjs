@@ -141,7 +141,8 @@ function scenarios(getSend, getStderr) {
     // A modern upstream's input request for it: the client is told what it lacks.
     const modern = await call("no-caps-modern", callParams("ask_name", {}, { sampling: {} }, "modern"));
     assert.equal(modern.error?.code, -32021, JSON.stringify(modern));
-    assert.deepEqual(modern.error.data, { requiredCapabilities: { elicitation: {} } });
+    // The client's own capabilities reach the server, which names what it lacks itself.
+    assert.ok(modern.error.data?.requiredCapabilities?.elicitation, JSON.stringify(modern));
   });
 
   test("a held call nobody comes back for expires: the server gets an error, the state is refused", { timeout: 60000 }, async () => {
