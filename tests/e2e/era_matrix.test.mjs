@@ -12,9 +12,6 @@
 // (a modern client through subscriptions/listen), and a second client, under another API key,
 // never sees the first one's input requests. The servers are tests/fixtures/legacy_server.mjs
 // (v1 SDK) and tests/fixtures/modern_server.mjs (v2 SDK).
-//
-// One named check may skip cells: MODERN_FIXTURE, the cells with the modern server when
-// tests/fixtures/modern_server.mjs is not in the tree.
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -149,8 +146,6 @@ async function startModernServer() {
   return { url: `${server.base}/mcp`, stop: server.stop };
 }
 
-const MODERN_FIXTURE = fs.existsSync(MODERN_SERVER) ? false : "MODERN_FIXTURE: no tests/fixtures/modern_server.mjs";
-
 describe("era matrix through mcpgw", { timeout: 600000 }, () => {
   const cleanups = [];
   after(async () => {
@@ -210,7 +205,7 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
     await exercise(first, second);
   });
 
-  test("legacy client -> mcpgw (HTTP) -> modern HTTP server", { skip: MODERN_FIXTURE }, async () => {
+  test("legacy client -> mcpgw (HTTP) -> modern HTTP server", async () => {
     const server = await modernServer();
     const gw = await httpGateway({ modern: { ...modernUpstream(server.url), prefix: false } });
     await withStderr(gw, async () => {
@@ -220,7 +215,7 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
     });
   });
 
-  test("modern client -> mcpgw (HTTP) -> modern HTTP server", { skip: MODERN_FIXTURE }, async () => {
+  test("modern client -> mcpgw (HTTP) -> modern HTTP server", async () => {
     const server = await modernServer();
     const gw = await httpGateway({ modern: { ...modernUpstream(server.url), prefix: false } });
     await withStderr(gw, async () => {
@@ -230,7 +225,7 @@ describe("era matrix through mcpgw", { timeout: 600000 }, () => {
     });
   });
 
-  test("a modern and a legacy client at once -> mcpgw (HTTP) -> a legacy and a modern server", { skip: MODERN_FIXTURE }, async () => {
+  test("a modern and a legacy client at once -> mcpgw (HTTP) -> a legacy and a modern server", async () => {
     const server = await modernServer();
     const gw = await httpGateway({ legacy: legacyUpstream(), modern: modernUpstream(server.url) });
     await withStderr(gw, async () => {
