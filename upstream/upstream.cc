@@ -86,6 +86,8 @@ class Upstream::Impl {
   Health health() const;
   std::shared_ptr<const Offer> offer() const;
   CallId Call(std::string method, Json params, ReplyHandler on_reply, CallHooks hooks);
+  // Asks the serving loop for a Refresh of `kinds` (ListKind bits).
+  void RequestRefresh(unsigned kinds);
   void Cancel(CallId id, std::string reason);
   Status Notify(std::string method, Json params);
 
@@ -414,17 +416,18 @@ void Upstream::Impl::Refresh(unsigned kinds) {
   Publish(std::move(next));
 }
 
+void Upstream::Impl::RequestRefresh(unsigned kinds) {
+  {
+    std::lock_guard lock(mutex_);
+    refresh_kinds_ |= kinds;
+  }
+  changed_.notify_all();
+}
+
 void Upstream::Impl::OnNotification(Message notification) {
   std::shared_ptr<ModernCalls> modern = Modern();
   if (modern && !modern->Accept(notification)) return;
-  if (unsigned kinds = ListChangedKind(notification.method)) {
-    {
-      std::lock_guard lock(mutex_);
-      refresh_kinds_ |= kinds;
-    }
-    changed_.notify_all();
-    return;
-  }
+  if (unsigned kinds = ListChangedKind(notification.method)) return RequestRefresh(kinds);
   observer_->OnNotification(config_.name, notification);
 }
 
@@ -522,6 +525,8 @@ CallId Upstream::Call(std::string method, Json params, ReplyHandler on_reply, Ca
 }
 
 void Upstream::Cancel(CallId id, std::string reason) { impl_->Cancel(id, std::move(reason)); }
+
+void Upstream::RefreshLists() { impl_->RequestRefresh(kTools | kPrompts | kResources); }
 
 Status Upstream::Notify(std::string method, Json params) {
   return impl_->Notify(std::move(method), std::move(params));

@@ -166,6 +166,9 @@ class Upstream {
   // the reason, and the call's on_reply gets kCancelled. No effect on a finished call.
   void Cancel(CallId id, std::string reason);
 
+  // Fetches every list again, as after a list_changed, on the upstream's own thread (the Offer
+  // changes when it is done). Returns at once; no effect unless ready.
+  void RefreshLists();
   // Sends a notification when ready; kUnavailable otherwise.
   protocol::Status Notify(std::string method, protocol::Json params);
 

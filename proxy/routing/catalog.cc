@@ -443,6 +443,17 @@ std::int64_t Catalog::FreshForMs(CatalogList list) const {
   return fresh.value_or(0);  // a list no server serves may change with the next one to come
 }
 
+std::vector<std::string> Catalog::ExpiredCopies(CatalogList list) const {
+  std::vector<std::string> expired;
+  for (const auto& [server, held] : Current()->offers) {
+    const std::int64_t ttl = ListTtl(*held.offer, list);
+    if (Serves(*held.offer, list) && ttl > 0 && Remaining(ttl, held.received) == 0) {
+      expired.push_back(server);
+    }
+  }
+  return expired;
+}
+
 std::int64_t Catalog::DiscoverFreshForMs() const {
   std::optional<std::int64_t> fresh;
   for (const auto& [server, held] : Current()->offers) {

@@ -91,6 +91,9 @@ class Catalog {
   // server). DiscoverFreshForMs is the same over every server's discover_ttl_ms. Any thread.
   std::int64_t FreshForMs(CatalogList list) const;
   std::int64_t DiscoverFreshForMs() const;
+  // The servers serving `list` whose copy has outlived the positive ttlMs they gave with it:
+  // theirs is to be fetched again. Any thread.
+  std::vector<std::string> ExpiredCopies(CatalogList list) const;
 
   // Maps an exposed name back to the server and the item's real name. Accepts the server name or
   // any alias as prefix, and shortened names; after a prefix, the item's name under the server

@@ -233,6 +233,10 @@ void Session::RouteToUpstream(const RequestMethod& method, const Message& reques
 void Session::AnswerList(const ListMethod& list, const Responder& responder) {
   services_.upstreams.WaitForStartup();
   const Catalog& catalog = services_.catalog;
+  // A copy past its server's hint is fetched again; meanwhile it answers, with ttlMs 0.
+  for (const std::string& server : catalog.ExpiredCopies(list.list)) {
+    if (upstream::UpstreamPtr upstream = services_.upstreams.Find(server)) upstream->RefreshLists();
+  }
   if (access_.ReadsEverything()) {
     std::shared_ptr<const std::string> text = catalog.ListResultText(list.list);
     if (responder.modern) {
