@@ -47,8 +47,11 @@ void DeadlineTimer::Run() {
       continue;
     }
     auto first = due_.begin();
-    if (first->first.first > Clock::now()) {
-      changed_.wait_until(lock, first->first.first);
+    // A copy: Cancel may erase the entry while this waits, and wait_until reads its deadline
+    // after every wake.
+    const Clock::time_point due = first->first.first;
+    if (due > Clock::now()) {
+      changed_.wait_until(lock, due);
       continue;
     }
     std::function<void()> task = std::move(first->second);
