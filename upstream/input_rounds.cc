@@ -44,9 +44,15 @@ void InputRounds::Send(Json params) {
         if (auto rounds = self.lock()) rounds->OnRound(std::move(outcome));
       },
       std::move(hooks));
-  std::lock_guard lock(mutex_);
-  // Its reply may have come already, and even a next round been sent: keep the newest id only.
-  if (on_reply_ && sent_ == sent) in_flight_ = id;
+  std::string aborted;
+  {
+    std::lock_guard lock(mutex_);
+    // Its reply may have come already, and even a next round been sent: keep the newest id only.
+    if (on_reply_ && sent_ == sent) in_flight_ = id;
+    if (!on_reply_) aborted = abort_reason_;
+  }
+  // Aborted while this round was being sent, before Abort could see its id: cancelled here.
+  if (!aborted.empty()) client_.Cancel(id, aborted);
 }
 
 void InputRounds::OnRound(Result<Json> outcome) {
@@ -123,6 +129,7 @@ void InputRounds::Abort(const Status& why) {
     std::lock_guard lock(mutex_);
     on_reply = std::move(on_reply_);
     on_reply_ = nullptr;
+    if (on_reply) abort_reason_ = why.message();
     in_flight = std::exchange(in_flight_, 0);
     withdraws.swap(withdraws_);
   }

@@ -54,6 +54,7 @@ class InputRounds : public std::enable_shared_from_this<InputRounds> {
   std::mutex mutex_;       // guards the fields below
   ReplyHandler on_reply_;  // empty once finished
   CallId in_flight_ = 0;   // the upstream id of the round in flight; 0: none
+  std::string abort_reason_;  // why Abort ended the call; empty: it did not
   int sent_ = 0;           // rounds sent
   int rounds_ = 0;
   std::string request_state_;

@@ -30,7 +30,8 @@ policy::Permissions Open() {
 
 TEST_CASE("A merged list is fresh no longer than the shortest hint of the servers serving it") {
   Catalog catalog({});
-  const Access anyone(Open(), {});
+  const policy::Permissions open = Open();  // Access keeps a reference
+  const Access anyone(open, {});
   CHECK(ListHints(catalog, CatalogList::kTools, anyone).ttl_ms == 0);  // nobody serves it yet
   (void)catalog.Update("a", ToolServer(60000));
   (void)catalog.Update("b", ToolServer(30000));
