@@ -17,6 +17,17 @@ std::optional<std::string> DeclaredVersion(const Json& params) {
   return version->get<std::string>();
 }
 
+bool IsModernRefusal(int code) {
+  return code == kHeaderMismatch || code == kMissingRequiredClientCapability ||
+         code == kUnsupportedProtocolVersion;
+}
+
+const char* NamedItemField(std::string_view method) {
+  if (method == "tools/call" || method == "prompts/get") return "name";
+  if (method == "resources/read") return "uri";
+  return nullptr;
+}
+
 bool IsModernRevision(std::string_view revision) {
   return revision >= "2026-07-28";
 }

@@ -32,6 +32,14 @@ inline constexpr int kHeaderMismatch = -32020;
 inline constexpr int kMissingRequiredClientCapability = -32021;
 inline constexpr int kUnsupportedProtocolVersion = -32022;
 
+// Whether a JSON-RPC error code is one the modern revision defines for refusing a request as it
+// was sent (-32020, -32021, -32022): it marks its sender as a modern peer, and goes with HTTP 400.
+bool IsModernRefusal(int code);
+
+// Where a request of `method` names its item for the Mcp-Name header: "name" (tools/call,
+// prompts/get), "uri" (resources/read); null for any other method.
+const char* NamedItemField(std::string_view method);
+
 // The protocol version a request declares in params._meta; nullopt when it declares none (a
 // legacy request, or a modern one that is malformed).
 std::optional<std::string> DeclaredVersion(const Json& params);

@@ -35,11 +35,6 @@ ProbeVerdict Speak(const std::optional<std::string>& chosen, const std::string& 
   return {*chosen == asked ? Kind::kModern : Kind::kAskAgain, *chosen, {}};
 }
 
-bool IsRecognizedModernError(int code) {
-  return code == protocol::kHeaderMismatch || code == protocol::kMissingRequiredClientCapability ||
-         code == protocol::kUnsupportedProtocolVersion;
-}
-
 }  // namespace
 
 ProbeVerdict JudgeProbe(const protocol::Result<Json>& reply, const std::string& asked) {
@@ -55,7 +50,7 @@ ProbeVerdict JudgeProbe(const protocol::Result<Json>& reply, const std::string& 
   const Json* code = failed.code() == protocol::StatusCode::kRemote
                          ? protocol::FindMember(error, "code")
                          : nullptr;
-  if (code == nullptr || !code->is_number_integer() || !IsRecognizedModernError(code->get<int>())) {
+  if (code == nullptr || !code->is_number_integer() || !protocol::IsModernRefusal(code->get<int>())) {
     return {Kind::kLegacy, {}, "server/discover: " + failed.message()};
   }
   if (code->get<int>() != protocol::kUnsupportedProtocolVersion) {

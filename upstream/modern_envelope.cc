@@ -27,12 +27,6 @@ std::string HeaderValue(const std::string& value) {
   return IsPlainHeaderValue(value) ? value : "=?base64?" + Base64(value) + "?=";
 }
 
-const char* NameField(const std::string& method) {
-  if (method == "tools/call" || method == "prompts/get") return "name";
-  if (method == "resources/read") return "uri";
-  return nullptr;
-}
-
 }  // namespace
 
 ModernEnvelope::ModernEnvelope(std::string revision, Json client_capabilities)
@@ -67,7 +61,7 @@ HeaderList ModernHeaders(const protocol::Message& message) {
   std::optional<std::string> revision = protocol::DeclaredVersion(message.params);
   if (!message.is_request() || !revision || !protocol::IsModernRevision(*revision)) return {};
   HeaderList headers = {{"MCP-Protocol-Version", *revision}, {"Mcp-Method", message.method}};
-  if (const char* field = NameField(message.method)) {
+  if (const char* field = protocol::NamedItemField(message.method)) {
     auto value = message.params.find(field);
     if (value != message.params.end() && value->is_string()) {
       headers.emplace_back("Mcp-Name", HeaderValue(value->get<std::string>()));

@@ -43,13 +43,6 @@ std::optional<std::string> DecodeHeaderValue(const std::string& value) {
   return decoded;
 }
 
-// Where the method names its item for Mcp-Name; null for a method without one.
-const char* NamedBy(const std::string& method) {
-  if (method == "tools/call" || method == "prompts/get") return "name";
-  if (method == "resources/read") return "uri";
-  return nullptr;
-}
-
 }  // namespace
 
 std::optional<Status> CheckModernHeaders(const httplib::Request& req,
@@ -74,7 +67,7 @@ std::optional<Status> CheckModernHeaders(const httplib::Request& req,
     return Mismatch(fmt::format("Mcp-Method header value '{}' does not match body value '{}'",
                                 method, message.method));
   }
-  const char* field = message.is_request() ? NamedBy(message.method) : nullptr;
+  const char* field = message.is_request() ? protocol::NamedItemField(message.method) : nullptr;
   if (field == nullptr) return std::nullopt;
   if (!req.has_header("Mcp-Name")) return Mismatch("the Mcp-Name header is required");
   const std::optional<std::string> name = DecodeHeaderValue(req.get_header_value("Mcp-Name"));

@@ -14,13 +14,6 @@ using protocol::Message;
 
 namespace {
 
-// The modern errors that refuse a request as it was sent (a server's too, passed on): on HTTP
-// they come with 400.
-bool IsRequestRefusal(int code) {
-  return code == protocol::kHeaderMismatch || code == protocol::kMissingRequiredClientCapability ||
-         code == protocol::kUnsupportedProtocolVersion;
-}
-
 void SendError(httplib::Response& res, int status, const Message& request,
                const protocol::Status& failed) {
   SendMessage(res, protocol::MakeError(request.id, protocol::ToRpcError(failed)));
@@ -79,7 +72,7 @@ void ModernPost::Post(const httplib::Request& req, Message message, httplib::Res
   }
   if (first->is_response()) {
     SendMessage(res, *first);
-    if (first->error && IsRequestRefusal(first->error->code)) res.status = 400;
+    if (first->error && protocol::IsModernRefusal(first->error->code)) res.status = 400;
     return;
   }
   StreamOptions options;
